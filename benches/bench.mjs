@@ -1,0 +1,365 @@
+#!/usr/bin/env node
+// The figures the README quotes: what the banner costs a citizen's phone to download,
+// and how soon after navigation it is on screen, next to vanilla-cookieconsent v3
+// (the library integrators compare us with). Run after the build has written pkg/:
+//
+//   node benches/bench.mjs [--runs 20] [--shots]
+//
+// Prints one plain-text table and writes the same rows (plus the raw samples) to
+// target/bench.json. --shots saves a screenshot of each page with its banner to
+// target/bench-shots/ (taken on the discarded warm-up loads, so timings are unaffected).
+//
+// To add a figure, write a measurement function that returns rows and list it in
+// MEASUREMENTS; the table picks up whatever columns the rows fill.
+
+import { gzipSync } from 'node:zlib';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT_DIR = path.join(ROOT, 'target');
+const PEER_DIST = path.join(ROOT, 'node_modules/vanilla-cookieconsent/dist');
+const PEER_VERSION = readJson(path.join(ROOT, 'node_modules/vanilla-cookieconsent/package.json')).version;
+
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+};
+// Mor Prom is used mostly on phones: measure at a phone-sized viewport.
+const VIEWPORT = { width: 390, height: 844 };
+const BANNER_TIMEOUT_MS = 15_000;
+
+// What each page loads of its consent library (the page's own files are not counted).
+const LIBRARIES = [
+  { subject: 'mohprompt-privacy', dir: path.join(ROOT, 'pkg'), urlPrefix: '/pkg/',
+    files: ['mohprompt_privacy_bg.wasm', 'mohprompt_privacy.js', 'privacy.css'] },
+  { subject: `vanilla-cookieconsent ${PEER_VERSION}`, dir: PEER_DIST, urlPrefix: '/vendor/cookieconsent/',
+    files: ['cookieconsent.esm.js', 'cookieconsent.css'] },
+];
+
+// The two pages raced against each other, served by the same demo server.
+const PAGES = [
+  { key: 'ours', subject: 'mohprompt-privacy (demo /)', path: '/', selector: '[data-privacy-banner]',
+    library: LIBRARIES[0] },
+  { key: 'peer', subject: `vanilla-cookieconsent ${PEER_VERSION}`, path: '/bench/cookieconsent.html',
+    selector: '#cc-main .cm', library: LIBRARIES[1] },
+];
+
+// Table order. Later issues add e.g. prepareSubmission time and masking throughput here.
+const MEASUREMENTS = [
+  measureTransferSizes,
+  measureBannerTimes,
+];
+
+// Every column a row may fill, in display order; empty columns are left out of the table.
+const COLUMNS = [
+  { key: 'measurement', title: 'measurement', align: 'left' },
+  { key: 'subject', title: 'subject', align: 'left' },
+  { key: 'raw', title: 'raw B', align: 'right', digits: 0 },
+  { key: 'gzip', title: 'gzip -9 B', align: 'right', digits: 0 },
+  { key: 'median', title: 'median', align: 'right', digits: 1 },
+  { key: 'p90', title: 'p90', align: 'right', digits: 1 },
+  { key: 'min', title: 'min', align: 'right', digits: 1 },
+  { key: 'max', title: 'max', align: 'right', digits: 1 },
+  { key: 'n', title: 'n', align: 'right', digits: 0 },
+  { key: 'unit', title: 'unit', align: 'left' },
+];
+
+// ---------------------------------------------------------------------------------
+// Measurements: each takes the shared context and returns { rows, detail? }.
+
+/** Bytes on the wire: raw and gzip level 9 (what a server with static gzip would send). */
+async function measureTransferSizes() {
+  const rows = [];
+  const detail = {};
+  for (const lib of LIBRARIES) {
+    let raw = 0;
+    let gzip = 0;
+    for (const file of lib.files) {
+      const full = path.join(lib.dir, file);
+      if (!existsSync(full)) throw new Error(`${path.relative(ROOT, full)} is missing (has the build run?)`);
+      const bytes = readFileSync(full);
+      const size = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+      raw += size.raw;
+      gzip += size.gzip;
+      detail[`${lib.subject}/${file}`] = size;
+      rows.push({ measurement: 'transfer size', subject: `${lib.subject}: ${file}`, ...size });
+    }
+    rows.push({ measurement: 'transfer size', subject: `${lib.subject}: total`, raw, gzip });
+  }
+  return { rows, detail };
+}
+
+/**
+ * Navigation start → banner on screen, each load in a fresh browser context (cold
+ * cache, no stored consent), the two pages alternating and swapping order every round
+ * so neither always runs first. One discarded warm-up load per page first.
+ */
+async function measureBannerTimes(ctx) {
+  const samples = Object.fromEntries(PAGES.map((p) => [p.key, []]));
+  const loaded = Object.fromEntries(PAGES.map((p) => [p.key, new Set()]));
+  const problems = [];
+
+  for (const page of PAGES) {
+    const result = await loadOnce(ctx, page, { screenshot: ctx.shotsDir });
+    for (const u of result.urls) loaded[page.key].add(u);
+    problems.push(...result.problems.map((p) => `${page.key}: ${p}`));
+  }
+  for (let round = 0; round < ctx.runs; round++) {
+    const order = round % 2 === 0 ? PAGES : [...PAGES].reverse();
+    for (const page of order) {
+      const result = await loadOnce(ctx, page, {});
+      samples[page.key].push({ inDom: result.attachedAt, visible: result.visibleAt });
+      for (const u of result.urls) loaded[page.key].add(u);
+      problems.push(...result.problems.map((p) => `${page.key} round ${round}: ${p}`));
+    }
+  }
+
+  // The size rows must describe what the pages really fetched from the library.
+  for (const page of PAGES) {
+    const expected = page.library.files.map((f) => page.library.urlPrefix + f);
+    const fetched = [...loaded[page.key]].filter((u) => u.startsWith(page.library.urlPrefix));
+    const unexpected = fetched.filter((u) => !expected.includes(u));
+    const notFetched = expected.filter((u) => !fetched.includes(u));
+    if (unexpected.length) problems.push(`${page.key} also loaded ${unexpected.join(', ')} (not in the size rows)`);
+    if (notFetched.length) problems.push(`${page.key} did not load ${notFetched.join(', ')}`);
+  }
+
+  const rows = [];
+  for (const [field, label] of [['visible', 'banner visible'], ['inDom', 'banner in DOM']]) {
+    for (const page of PAGES) {
+      rows.push({ measurement: label, subject: page.subject, ...summarise(samples[page.key].map((s) => s[field])), unit: 'ms' });
+    }
+  }
+  return { rows, detail: { samples, loaded: mapValues(loaded, (s) => [...s].sort()), problems } };
+}
+
+// ---------------------------------------------------------------------------------
+// One page load.
+
+async function loadOnce(ctx, page, { screenshot }) {
+  const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const problems = [];
+  const urls = new Set();
+  try {
+    const tab = await context.newPage();
+    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    tab.on('requestfinished', (r) => urls.add(new URL(r.url()).pathname));
+    tab.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    await tab.addInitScript(bannerProbe, page.selector);
+    await tab.goto(ctx.url + page.path, { waitUntil: 'load' });
+    // Resolves in the page when the probe sees the banner; no polling from outside.
+    const state = await tab.evaluate((timeout) => Promise.race([
+      window.__benchVisible,
+      new Promise((resolve) => setTimeout(resolve, timeout)),
+    ]).then(() => window.__bench), BANNER_TIMEOUT_MS);
+    if (state.visibleAt == null) {
+      throw new Error(`${page.path}: banner ${page.selector} not visible within ${BANNER_TIMEOUT_MS} ms `
+        + `(in DOM: ${state.attachedAt != null}; CSP violations: ${JSON.stringify(state.cspViolations)}; `
+        + `problems: ${JSON.stringify(problems)})`);
+    }
+    for (const v of state.cspViolations) problems.push(`CSP violation: ${v}`);
+    if (screenshot) {
+      // Let entrance transitions finish so the picture shows the settled banner.
+      await tab.waitForTimeout(800);
+      mkdirSync(screenshot, { recursive: true });
+      await tab.screenshot({ path: path.join(screenshot, `${page.key}.png`) });
+    }
+    return { attachedAt: state.attachedAt, visibleAt: state.visibleAt, urls, problems };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Runs in the page before any of its scripts (page.addInitScript). Records, with
+ * performance.now() (relative to navigation start):
+ *  - attachedAt: when the banner element first exists (MutationObserver, exact);
+ *  - visibleAt: the first animation frame in which it has a non-empty box, is not
+ *    display:none / visibility:hidden and has non-zero opacity up its ancestor chain.
+ * visibleAt is sampled only in requestAnimationFrame callbacks, so both pages are timed
+ * to the frame in which the banner can first be painted. That matters for
+ * cookieconsent: it inserts .cm hidden (opacity 0, visibility hidden), adds .cc--anim
+ * 100 ms later and then fades in over 250 ms; we count the first frame of that fade in
+ * which it is visible at all, not the end of the fade.
+ */
+function bannerProbe(selector) {
+  const state = { selector, attachedAt: null, visibleAt: null, cspViolations: [] };
+  window.__bench = state;
+  let announceVisible;
+  window.__benchVisible = new Promise((resolve) => { announceVisible = resolve; });
+  document.addEventListener('securitypolicyviolation', (e) => {
+    state.cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`);
+  });
+  const isOnScreen = (el) => {
+    const box = el.getBoundingClientRect();
+    if (box.width <= 0 || box.height <= 0) return false;
+    if (getComputedStyle(el).visibility !== 'visible') return false;
+    for (let node = el; node instanceof Element; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.display === 'none' || Number(style.opacity) === 0) return false;
+    }
+    return true;
+  };
+  const noteAttached = () => {
+    if (state.attachedAt == null && document.querySelector(selector)) state.attachedAt = performance.now();
+    return state.attachedAt != null;
+  };
+  const observer = new MutationObserver(() => { if (noteAttached()) observer.disconnect(); });
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
+  const onFrame = () => {
+    noteAttached();
+    const el = document.querySelector(selector);
+    if (el && isOnScreen(el)) {
+      state.visibleAt = performance.now();
+      observer.disconnect();
+      announceVisible();
+      return;
+    }
+    requestAnimationFrame(onFrame);
+  };
+  requestAnimationFrame(onFrame);
+}
+
+// ---------------------------------------------------------------------------------
+// Statistics and output.
+
+function summarise(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const mid = Math.floor(n / 2);
+  const median = n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const p90 = sorted[Math.max(0, Math.ceil(0.9 * n) - 1)]; // nearest rank
+  const round = (x) => Math.round(x * 10) / 10;
+  return { median: round(median), p90: round(p90), min: round(sorted[0]), max: round(sorted[n - 1]), n };
+}
+
+function formatCell(value, column) {
+  if (value == null) return '';
+  if (typeof value === 'number') {
+    const digits = column.digits ?? 0;
+    return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+  return String(value);
+}
+
+function renderTable(header, rows) {
+  const columns = COLUMNS.filter((c) => rows.some((r) => r[c.key] != null));
+  const cells = rows.map((r) => columns.map((c) => formatCell(r[c.key], c)));
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)));
+  const line = (values) => values.map((v, i) => (columns[i].align === 'right' ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const body = [];
+  let previous = null;
+  rows.forEach((row, i) => {
+    if (previous != null && row.measurement !== previous) body.push(rule);
+    previous = row.measurement;
+    body.push(line(cells[i]));
+  });
+  return [...header, '', line(columns.map((c) => c.title)), rule, ...body].join('\n');
+}
+
+function machine(browserVersion) {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    cores: cpus.length,
+    chromium: browserVersion,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------
+// Setup.
+
+function parseArgs(argv) {
+  const args = { runs: 20, shots: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') args.runs = Number(argv[++i]);
+    else if (argv[i] === '--shots') args.shots = true;
+    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --shots)`);
+  }
+  if (!Number.isInteger(args.runs) || args.runs < 1) throw new Error('--runs needs a positive integer');
+  return args;
+}
+
+async function loadServer() {
+  const file = path.join(ROOT, 'www/server.mjs');
+  if (!existsSync(file)) throw new Error('www/server.mjs is missing');
+  const { startServer } = await import(pathToFileURL(file).href);
+  if (typeof startServer !== 'function') throw new Error('www/server.mjs does not export startServer');
+  return startServer({
+    port: 0,
+    extraRoots: {
+      '/bench/': path.join(ROOT, 'benches/pages'),
+      '/vendor/cookieconsent/': PEER_DIST,
+    },
+  });
+}
+
+function readJson(file) {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+function mapValues(object, fn) {
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, fn(v)]));
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const { chromium } = await import('playwright-core');
+  const server = await loadServer();
+  const browser = await chromium.launch({ ...CHROMIUM, headless: true });
+  try {
+    const ctx = {
+      browser,
+      url: server.url.replace(/\/$/, ''),
+      runs: args.runs,
+      shotsDir: args.shots ? path.join(OUT_DIR, 'bench-shots') : null,
+    };
+    const rows = [];
+    const detail = {};
+    for (const measure of MEASUREMENTS) {
+      const result = await measure(ctx);
+      rows.push(...result.rows);
+      detail[measure.name] = result.detail ?? null;
+    }
+
+    const date = new Date().toISOString();
+    const host = machine(browser.version());
+    const header = [
+      'mohprompt-privacy benchmark',
+      `date      ${date}`,
+      `machine   ${host.cpu}, ${host.cores} cores, ${host.os}`,
+      `browser   Chromium ${host.chromium} (headless, playwright-core), Node ${host.node}`,
+      `method    sizes: library files each page loads, gzip = node zlib level 9`,
+      `          times: performance.now() from navigation start, first animation frame with the banner`,
+      `          on screen; ${ctx.runs} loads per page, fresh context each (cold cache), pages alternating,`,
+      `          ${VIEWPORT.width}x${VIEWPORT.height} viewport, one discarded warm-up load per page, same local server`,
+    ];
+    console.log(renderTable(header, rows));
+
+    const problems = Object.values(detail).flatMap((d) => d?.problems ?? []);
+    if (problems.length) {
+      console.error(`\n${problems.length} problem(s) while measuring:`);
+      for (const p of [...new Set(problems)]) console.error(`  - ${p}`);
+    }
+
+    mkdirSync(OUT_DIR, { recursive: true });
+    writeFileSync(path.join(OUT_DIR, 'bench.json'),
+      `${JSON.stringify({ date, machine: host, viewport: VIEWPORT, runs: ctx.runs, rows, detail }, null, 2)}\n`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench: ${err.message}`);
+  process.exitCode = 1;
+});

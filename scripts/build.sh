@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds pkg/: the wasm module and its JS glue (wasm-bindgen --target web),
+# shrunk with wasm-opt -Oz, the stylesheet, and package.json from pkg.json.
+# Prints the raw and gzip bytes of what a page loads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --target wasm32-unknown-unknown
+rm -rf pkg
+wasm-bindgen --target web --out-dir pkg --out-name mohprompt_privacy \
+  target/wasm32-unknown-unknown/release/mohprompt_privacy.wasm
+
+# wasm-bindgen drops the target-features section, so name the features rustc
+# uses by default for wasm32; wasm-opt then strips names and producers.
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/mohprompt_privacy_bg.wasm -o pkg/mohprompt_privacy_bg.wasm
+
+# Comments and indentation are for readers of style/privacy.css, not for phones.
+node -e '
+  const fs = require("fs");
+  const css = fs.readFileSync("style/privacy.css", "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "").replace(/\s+/g, " ")
+    .replace(/\s*([{}:;,>])\s*/g, "$1").replace(/;}/g, "}").trim();
+  fs.writeFileSync("pkg/privacy.css", css + "\n");
+  const manifest = JSON.parse(fs.readFileSync("pkg.json", "utf8"));
+  fs.writeFileSync("pkg/package.json", JSON.stringify(manifest, null, 2) + "\n");
+'
+rm -f pkg/.gitignore
+
+node scripts/sizes.mjs

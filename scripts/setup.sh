@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what the build (and, with `test`, the tests) need, skipping what
+# is already there. Safe to run again and again; `make` runs it first.
+#   scripts/setup.sh build   wasm32 target, wasm-bindgen CLI, npm packages
+#   scripts/setup.sh test    the above, plus Chromium and its driver
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
+need=${1:-build}
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
+  # No --locked: a version in its lock file is missing from the registry here.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# npm ci runs when node_modules was not installed from this very lock file.
+if ! cmp -s package-lock.json node_modules/.installed-from-lock 2>/dev/null; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund
+  cp package-lock.json node_modules/.installed-from-lock
+fi
+
+if [ "$need" = test ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  # Thai glyphs, so screenshots of the banner are readable.
+  fc-list :lang=th 2>/dev/null | grep -q . || missing+=(fonts-thai-tlwg)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  fi
+fi

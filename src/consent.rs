@@ -1,0 +1,452 @@
+//! Cookie-category consent: the decisions a person made, how they are stored,
+//! and what is still to be asked.
+//!
+//! Stored form, kept in a first-party cookie and mirrored in localStorage:
+//!
+//! ```text
+//! 1|2026.11-1|preferences:1:d:t5u8k0|statistics:2:g:t5u8k0|9f86d081
+//! ^ ^         ^ category:revision:g(ranted)/d(enied):decided-at (unix s, base 36)
+//! | policy version                                     FNV-1a 32 of what precedes ^
+//! format
+//! ```
+//!
+//! It holds consent state only, never personal data. A value that does not
+//! decode exactly is discarded whole: a damaged record is never read as consent.
+
+use crate::policy::Policy;
+use std::fmt;
+
+/// A person's answer for one category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// They said yes.
+    Granted,
+    /// They said no.
+    Denied,
+}
+
+/// Where a category stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Strictly necessary; not asked.
+    AlwaysOn,
+    /// An explicit yes at the category's current revision.
+    Granted,
+    /// An explicit no at the current revision.
+    Denied,
+    /// Not asked yet, but off because the browser sent Global Privacy Control.
+    DeniedBySignal,
+    /// Not decided at the current revision: off, and to be asked.
+    Unset,
+}
+
+impl State {
+    /// Whether scripts and cookies of the category may run.
+    pub fn allows(self) -> bool {
+        matches!(self, State::AlwaysOn | State::Granted)
+    }
+
+    /// The name the JS API reports for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::AlwaysOn | State::Granted => "granted",
+            State::Denied | State::DeniedBySignal => "denied",
+            State::Unset => "unset",
+        }
+    }
+}
+
+/// One recorded decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// Category id.
+    pub category: String,
+    /// The category's revision the person saw.
+    pub revision: u32,
+    /// Their answer.
+    pub choice: Choice,
+    /// When, in seconds since the Unix epoch (UTC).
+    pub decided_at: u64,
+}
+
+/// Why a stored value was discarded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not in the stored format.
+    Malformed,
+    /// The checksum does not match the content.
+    Tampered,
+    /// Names a category the policy does not have, or one that is always on.
+    UnknownCategory,
+    /// Made under another policy version.
+    OtherVersion,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DecodeError::Malformed => "stored consent is malformed",
+            DecodeError::Tampered => "stored consent fails its checksum",
+            DecodeError::UnknownCategory => "stored consent names an unknown category",
+            DecodeError::OtherVersion => "stored consent is for another policy version",
+        })
+    }
+}
+
+/// Longer stored values are refused before any parsing.
+const MAX_STORED_LEN: usize = 1024;
+
+/// The decisions made under one policy version, plus the browser's signals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    /// The policy version the decisions were made under.
+    pub policy_version: String,
+    /// At most one decision per category, in the order they were first made.
+    pub decisions: Vec<Decision>,
+    /// Global Privacy Control was on: undecided categories are denied, not asked.
+    pub gpc: bool,
+}
+
+impl Consent {
+    /// No decisions yet under `policy`.
+    pub fn new(policy: &Policy, gpc: bool) -> Consent {
+        Consent { policy_version: policy.version.clone(), decisions: Vec::new(), gpc }
+    }
+
+    /// Where category `id` stands; `None` if the policy has no such category.
+    pub fn state(&self, policy: &Policy, id: &str) -> Option<State> {
+        let category = policy.category(id)?;
+        if category.always_on {
+            return Some(State::AlwaysOn);
+        }
+        let current = self
+            .decisions
+            .iter()
+            .find(|d| d.category == id && d.revision == category.revision);
+        Some(match current.map(|d| d.choice) {
+            Some(Choice::Granted) => State::Granted,
+            Some(Choice::Denied) => State::Denied,
+            None if self.gpc => State::DeniedBySignal,
+            None => State::Unset,
+        })
+    }
+
+    /// Categories to ask about: not always on, no decision at the current
+    /// revision, and no privacy signal that already answers.
+    pub fn pending<'p>(&self, policy: &'p Policy) -> Vec<&'p str> {
+        policy
+            .categories
+            .iter()
+            .filter(|c| self.state(policy, &c.id) == Some(State::Unset))
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+
+    /// Whether any decision was ever recorded (so a pending one is a re-ask).
+    pub fn has_decisions(&self) -> bool {
+        !self.decisions.is_empty()
+    }
+
+    /// Records an explicit decision for category `id`. Returns whether the
+    /// category's state changed; always-on and unknown categories are ignored.
+    pub fn decide(&mut self, policy: &Policy, id: &str, choice: Choice, now: u64) -> bool {
+        let Some(category) = policy.category(id).filter(|c| !c.always_on) else {
+            return false;
+        };
+        let before = self.state(policy, id);
+        let decision = Decision { category: id.to_owned(), revision: category.revision, choice, decided_at: now };
+        match self.decisions.iter_mut().find(|d| d.category == id) {
+            Some(existing) => *existing = decision,
+            None => self.decisions.push(decision),
+        }
+        self.state(policy, id) != before
+    }
+
+    /// The stored form of the decisions.
+    ///
+    /// ```
+    /// use mohprompt_privacy::consent::{Choice, Consent};
+    /// use mohprompt_privacy::policy::Policy;
+    /// let policy = Policy::mohprompt();
+    /// let mut consent = Consent::new(&policy, false);
+    /// consent.decide(&policy, "statistics", Choice::Granted, 1_763_880_000);
+    /// let stored = consent.encode();
+    /// assert_eq!(Consent::decode(&stored, &policy, false).unwrap(), consent);
+    /// ```
+    pub fn encode(&self) -> String {
+        let mut out = String::from("1|");
+        out.push_str(&self.policy_version);
+        for d in &self.decisions {
+            out.push('|');
+            out.push_str(&d.category);
+            out.push(':');
+            out.push_str(&d.revision.to_string());
+            out.push_str(if d.choice == Choice::Granted { ":g:" } else { ":d:" });
+            out.push_str(&base36(d.decided_at));
+        }
+        let sum = fnv1a(out.as_bytes());
+        out.push('|');
+        out.push_str(&hex8(sum));
+        out
+    }
+
+    /// Reads a stored value back, checking it against `policy`.
+    pub fn decode(stored: &str, policy: &Policy, gpc: bool) -> Result<Consent, DecodeError> {
+        if stored.len() > MAX_STORED_LEN || !stored.is_ascii() {
+            return Err(DecodeError::Malformed);
+        }
+        let (body, sum) = stored.rsplit_once('|').ok_or(DecodeError::Malformed)?;
+        if sum.len() != 8 || sum != hex8(fnv1a(body.as_bytes())) {
+            return Err(DecodeError::Tampered);
+        }
+        let mut fields = body.split('|');
+        if fields.next() != Some("1") {
+            return Err(DecodeError::Malformed);
+        }
+        let version = fields.next().ok_or(DecodeError::Malformed)?;
+        if version != policy.version {
+            return Err(DecodeError::OtherVersion);
+        }
+        let mut consent = Consent::new(policy, gpc);
+        for field in fields {
+            let decision = decision(field)?;
+            match policy.category(&decision.category) {
+                Some(c) if !c.always_on => {}
+                _ => return Err(DecodeError::UnknownCategory),
+            }
+            if consent.decisions.iter().any(|d| d.category == decision.category) {
+                return Err(DecodeError::Malformed);
+            }
+            consent.decisions.push(decision);
+        }
+        Ok(consent)
+    }
+}
+
+fn decision(field: &str) -> Result<Decision, DecodeError> {
+    let mut parts = field.split(':');
+    let (Some(category), Some(revision), Some(choice), Some(at), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(DecodeError::Malformed);
+    };
+    let plain_id = !category.is_empty() && category.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let revision = digits(revision, 10).and_then(|r| u32::try_from(r).ok()).filter(|r| *r >= 1);
+    let choice = match choice {
+        "g" => Some(Choice::Granted),
+        "d" => Some(Choice::Denied),
+        _ => None,
+    };
+    match (plain_id, revision, choice, digits(at, 36)) {
+        (true, Some(revision), Some(choice), Some(decided_at)) => {
+            Ok(Decision { category: category.to_owned(), revision, choice, decided_at })
+        }
+        _ => Err(DecodeError::Malformed),
+    }
+}
+
+/// Parses lowercase digits in `radix` strictly: no sign, no leading zero, no overflow.
+fn digits(s: &str, radix: u32) -> Option<u64> {
+    if s.is_empty() || s.len() > 13 || (s.len() > 1 && s.starts_with('0')) {
+        return None;
+    }
+    s.chars().try_fold(0u64, |acc, c| {
+        let d = c.to_digit(radix).filter(|_| !c.is_ascii_uppercase())?;
+        acc.checked_mul(u64::from(radix))?.checked_add(u64::from(d))
+    })
+}
+
+fn base36(mut n: u64) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut buf = Vec::new();
+    loop {
+        buf.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.reverse();
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+fn hex8(n: u32) -> String {
+    (0..8).rev().map(|i| char::from_digit((n >> (i * 4)) & 0xf, 16).unwrap_or('0')).collect()
+}
+
+/// FNV-1a, 32 bit: detects damaged or hand-edited values. It is no MAC:
+/// a script on the page can rewrite consent anyway; this catches the rest.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |h, b| (h ^ u32::from(*b)).wrapping_mul(0x0100_0193))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Policy;
+
+    const NOW: u64 = 1_763_880_000;
+
+    fn policy() -> Policy {
+        Policy::mohprompt()
+    }
+
+    fn decided(choices: &[(&str, Choice)]) -> Consent {
+        let policy = policy();
+        let mut consent = Consent::new(&policy, false);
+        for (id, choice) in choices {
+            consent.decide(&policy, id, *choice, NOW);
+        }
+        consent
+    }
+
+    fn with_revision(id: &str, revision: u32) -> Policy {
+        let mut policy = policy();
+        policy.categories.iter_mut().find(|c| c.id == id).unwrap().revision = revision;
+        policy
+    }
+
+    #[test]
+    fn nothing_is_allowed_before_a_decision() {
+        let policy = policy();
+        let consent = Consent::new(&policy, false);
+        assert_eq!(consent.state(&policy, "statistics"), Some(State::Unset));
+        assert!(!consent.state(&policy, "statistics").unwrap().allows());
+        assert_eq!(consent.state(&policy, "necessary"), Some(State::AlwaysOn));
+        assert_eq!(consent.pending(&policy), ["preferences", "statistics"]);
+    }
+
+    #[test]
+    fn a_round_trip_keeps_every_decision() {
+        let policy = policy();
+        let consent = decided(&[("statistics", Choice::Granted), ("preferences", Choice::Denied)]);
+        let stored = consent.encode();
+        assert!(stored.starts_with("1|"), "{stored}");
+        let back = Consent::decode(&stored, &policy, false).unwrap();
+        assert_eq!(back, consent);
+        assert_eq!(back.state(&policy, "statistics"), Some(State::Granted));
+        assert_eq!(back.state(&policy, "preferences"), Some(State::Denied));
+        assert!(back.pending(&policy).is_empty());
+    }
+
+    #[test]
+    fn the_stored_value_is_a_valid_cookie_value_without_personal_data() {
+        let stored = decided(&[("statistics", Choice::Granted), ("preferences", Choice::Granted)]).encode();
+        // RFC 6265 cookie-octet: no space, quote, comma, semicolon or backslash.
+        assert!(stored.bytes().all(|b| b.is_ascii_graphic() && !b"\",;\\".contains(&b)), "{stored}");
+        assert!(stored.len() < 80, "{stored}");
+    }
+
+    #[test]
+    fn a_flipped_choice_without_the_checksum_is_tampering() {
+        let policy = policy();
+        let stored = decided(&[("statistics", Choice::Denied)]).encode();
+        let forged = stored.replace(":d:", ":g:");
+        assert_eq!(Consent::decode(&forged, &policy, false), Err(DecodeError::Tampered));
+    }
+
+    #[test]
+    fn any_single_character_change_is_detected() {
+        let policy = policy();
+        let stored = decided(&[("statistics", Choice::Denied), ("preferences", Choice::Granted)]).encode();
+        for i in 0..stored.len() {
+            for replacement in [b'0', b'g', b'|', b'z'] {
+                let mut bytes = stored.clone().into_bytes();
+                if bytes[i] == replacement {
+                    continue;
+                }
+                bytes[i] = replacement;
+                let changed = String::from_utf8(bytes).unwrap();
+                assert!(Consent::decode(&changed, &policy, false).is_err(), "{changed} was accepted");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_category_discards_the_record() {
+        let policy = policy();
+        let mut consent = decided(&[("statistics", Choice::Granted)]);
+        consent.decisions[0].category = "marketing".into();
+        assert_eq!(Consent::decode(&consent.encode(), &policy, false), Err(DecodeError::UnknownCategory));
+        consent.decisions[0].category = "necessary".into();
+        assert_eq!(Consent::decode(&consent.encode(), &policy, false), Err(DecodeError::UnknownCategory));
+    }
+
+    #[test]
+    fn a_record_of_another_policy_version_is_discarded() {
+        let mut consent = decided(&[("statistics", Choice::Granted)]);
+        consent.policy_version = "2020.1".into();
+        assert_eq!(Consent::decode(&consent.encode(), &policy(), false), Err(DecodeError::OtherVersion));
+    }
+
+    #[test]
+    fn garbage_is_malformed_not_consent() {
+        let policy = policy();
+        for junk in ["", "|", "granted", "1|x", "yes|00000000", &"1|".repeat(600)] {
+            assert!(Consent::decode(junk, &policy, false).is_err(), "{junk:?}");
+        }
+        // Well-formed checksums around malformed content.
+        for body in [
+            "2|2026.11-1",
+            "1|2026.11-1|statistics:1:g",
+            "1|2026.11-1|statistics:0:g:1",
+            "1|2026.11-1|statistics:1:y:1",
+            "1|2026.11-1|statistics:01:g:1",
+            "1|2026.11-1|statistics:1:g:1|statistics:1:d:1",
+        ] {
+            let body = body.replace("2026.11-1", &policy.version);
+            let stored = format!("{body}|{}", hex8(fnv1a(body.as_bytes())));
+            assert!(Consent::decode(&stored, &policy, false).is_err(), "{stored}");
+        }
+    }
+
+    #[test]
+    fn a_new_revision_asks_again_for_that_category_only() {
+        let consent = decided(&[("statistics", Choice::Granted), ("preferences", Choice::Granted)]);
+        let stats = policy().category("statistics").unwrap().revision;
+        let bumped = with_revision("statistics", stats + 1);
+        let back = Consent::decode(&consent.encode(), &bumped, false).unwrap();
+        assert_eq!(back.state(&bumped, "statistics"), Some(State::Unset));
+        assert_eq!(back.state(&bumped, "preferences"), Some(State::Granted));
+        assert_eq!(back.pending(&bumped), ["statistics"]);
+    }
+
+    #[test]
+    fn gpc_denies_what_is_undecided_without_asking_and_opt_in_still_works() {
+        let policy = policy();
+        let mut consent = Consent::new(&policy, true);
+        assert_eq!(consent.state(&policy, "statistics"), Some(State::DeniedBySignal));
+        assert!(consent.pending(&policy).is_empty());
+        assert!(consent.decide(&policy, "statistics", Choice::Granted, NOW));
+        assert_eq!(consent.state(&policy, "statistics"), Some(State::Granted));
+    }
+
+    #[test]
+    fn necessary_cannot_be_refused() {
+        let policy = policy();
+        let mut consent = Consent::new(&policy, false);
+        assert!(!consent.decide(&policy, "necessary", Choice::Denied, NOW));
+        assert_eq!(consent.state(&policy, "necessary"), Some(State::AlwaysOn));
+        assert!(consent.decisions.is_empty());
+    }
+
+    #[test]
+    fn deciding_again_replaces_the_earlier_decision() {
+        let policy = policy();
+        let mut consent = decided(&[("statistics", Choice::Granted)]);
+        assert!(consent.decide(&policy, "statistics", Choice::Denied, NOW + 5));
+        assert!(!consent.decide(&policy, "statistics", Choice::Denied, NOW + 6));
+        assert_eq!(consent.decisions.len(), 1);
+        assert_eq!(consent.decisions[0].decided_at, NOW + 6);
+    }
+
+    #[test]
+    fn numbers_are_read_strictly() {
+        assert_eq!(u64::from_str_radix(&base36(NOW), 36), Ok(NOW));
+        assert_eq!(digits(&base36(NOW), 36), Some(NOW));
+        assert_eq!(digits("0", 10), Some(0));
+        assert_eq!(digits("T5", 36), None);
+        assert_eq!(digits("-5", 10), None);
+        assert_eq!(digits("zzzzzzzzzzzzzz", 36), None);
+    }
+}

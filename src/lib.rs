@@ -1,0 +1,26 @@
+//! Client-side privacy module of Mor Prom (หมอพร้อม), the Thai Ministry of
+//! Public Health's citizen service.
+//!
+//! It stands between what people type into the service and everything the
+//! page sends: the cookie banner and script gating live here today; purpose
+//! consent, field marking and local masking build on the same policy.
+//!
+//! The crate is split so that every rule can be tested natively:
+//! - [`json`] and [`policy`]: the policy document, validated when loaded;
+//! - [`consent`]: decisions per cookie category and their stored form;
+//! - [`consent_mode`]: Google Consent Mode v2 signals derived from them;
+//! - [`i18n`]: Thai and English interface texts;
+//! - `web` (wasm32 only): the banner, storage, script gating and the JS API.
+#![deny(missing_docs, missing_debug_implementations)]
+
+pub mod consent;
+pub mod consent_mode;
+pub mod i18n;
+pub mod json;
+pub mod policy;
+
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+#[cfg(target_arch = "wasm32")]
+pub use web::Privacy;

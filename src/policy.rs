@@ -1,0 +1,515 @@
+//! The privacy policy as data: controller, cookie categories, and (in later
+//! versions) purposes and form fields. One JSON document, validated when
+//! loaded; a bad document is refused with the path of the first bad value.
+
+use crate::i18n::Lang;
+use crate::json::{self, Value};
+use std::fmt;
+
+/// The policy bundled into the module: the Mor Prom default.
+pub const MOHPROMPT_POLICY: &str = include_str!("../policy/mohprompt.json");
+
+/// A text in both of the page's languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// Thai.
+    pub th: String,
+    /// English.
+    pub en: String,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Th => &self.th,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Who is responsible for the data and how to reach them (guideline section 9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Controller {
+    /// Name of the controlling office.
+    pub name: Text,
+    /// Postal address.
+    pub address: Text,
+    /// Telephone number.
+    pub phone: String,
+    /// Fax number, if the office has one.
+    pub fax: Option<String>,
+    /// E-mail address.
+    pub email: String,
+    /// Web site (https).
+    pub website: String,
+}
+
+/// A cookie a category covers: an exact name, or every name with a prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CookiePattern {
+    /// Exactly this name.
+    Exact(String),
+    /// Any name starting with this (written `prefix*` in the policy).
+    Prefix(String),
+}
+
+impl CookiePattern {
+    /// Whether a cookie called `name` falls under this pattern.
+    pub fn matches(&self, name: &str) -> bool {
+        match self {
+            CookiePattern::Exact(exact) => name == exact,
+            CookiePattern::Prefix(prefix) => name.starts_with(prefix.as_str()),
+        }
+    }
+}
+
+/// The storage types of Google Consent Mode v2 a category may stand for.
+pub const CONSENT_MODE_SIGNALS: [&str; 7] = [
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "functionality_storage",
+    "personalization_storage",
+    "security_storage",
+];
+
+/// A cookie category the banner asks about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    /// Stable id, `[a-z0-9_]+`; also the value of `data-consent-category`.
+    pub id: String,
+    /// Strictly necessary: always on, shown but not asked.
+    pub always_on: bool,
+    /// Bumped when what the category covers changes; a decision made at
+    /// another revision is asked again.
+    pub revision: u32,
+    /// Short title.
+    pub title: Text,
+    /// What the cookies do, in plain language.
+    pub description: Text,
+    /// The cookies this category sets; deleted when it is withdrawn.
+    pub cookies: Vec<CookiePattern>,
+    /// Consent Mode signals granted together with this category.
+    pub consent_mode: Vec<&'static str>,
+    /// One line on what changed, shown when the category is asked again.
+    pub change_note: Option<Text>,
+}
+
+/// A loaded, validated policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Policy version; a decision made under another version is asked again.
+    pub version: String,
+    /// The data controller.
+    pub controller: Controller,
+    /// Where the full policy text is published.
+    pub policy_url: String,
+    /// Cookie categories, in the order the banner shows them.
+    pub categories: Vec<Category>,
+}
+
+impl Policy {
+    /// Parses and validates a policy document.
+    ///
+    /// ```
+    /// use mohprompt_privacy::policy::{Policy, MOHPROMPT_POLICY};
+    /// let policy = Policy::from_json(MOHPROMPT_POLICY).unwrap();
+    /// assert!(policy.category("necessary").unwrap().always_on);
+    ///
+    /// let broken = MOHPROMPT_POLICY.replacen("\"revision\": 1", "\"revision\": 0", 1);
+    /// let err = Policy::from_json(&broken).unwrap_err();
+    /// assert_eq!(err.to_string(), "categories[0].revision: must be a whole number from 1");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
+        let root = json::parse(text).map_err(|e| PolicyError {
+            path: String::new(),
+            problem: e.to_string(),
+        })?;
+        Policy::from_value(&root)
+    }
+
+    /// The bundled Mor Prom policy.
+    pub fn mohprompt() -> Policy {
+        // Covered by a unit test, so a bad bundled policy fails the build's tests.
+        Policy::from_json(MOHPROMPT_POLICY).unwrap_or_else(|_| unreachable!())
+    }
+
+    /// The category with this id.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    fn from_value(root: &Value) -> Result<Policy, PolicyError> {
+        let root = Node::root(root);
+        root.only_keys(&["version", "controller", "policy_url", "categories", "purposes", "forms"])?;
+        let version = root.field("version")?.string()?;
+        if version.len() > 32 || !version.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+            return Err(root.field("version")?.problem("use 1 to 32 of A-Z a-z 0-9 . _ -"));
+        }
+        let controller = controller(&root.field("controller")?)?;
+        let policy_url = url(&root.field("policy_url")?)?;
+
+        let list = root.field("categories")?;
+        let mut categories: Vec<Category> = Vec::new();
+        for item in list.items()? {
+            let category = category(&item)?;
+            if categories.iter().any(|c| c.id == category.id) {
+                return Err(item.field("id")?.problem("duplicate id"));
+            }
+            categories.push(category);
+        }
+        if !categories.iter().any(|c| c.always_on) {
+            return Err(list.problem("needs an always_on category for strictly necessary cookies"));
+        }
+        if categories.len() > 32 {
+            return Err(list.problem("at most 32 categories"));
+        }
+        // Purposes and form fields are defined by the purpose-consent and
+        // field-marking features; until then only their shape is checked.
+        if let Some(purposes) = root.optional("purposes") {
+            purposes.items()?;
+        }
+        if let Some(forms) = root.optional("forms") {
+            forms.members()?;
+        }
+        Ok(Policy { version, controller, policy_url, categories })
+    }
+}
+
+fn controller(node: &Node) -> Result<Controller, PolicyError> {
+    node.only_keys(&["name", "address", "phone", "fax", "email", "website"])?;
+    Ok(Controller {
+        name: node.field("name")?.text()?,
+        address: node.field("address")?.text()?,
+        phone: node.field("phone")?.string()?,
+        fax: node.optional("fax").map(|n| n.string()).transpose()?,
+        email: node.field("email")?.string()?,
+        website: url(&node.field("website")?)?,
+    })
+}
+
+fn category(node: &Node) -> Result<Category, PolicyError> {
+    node.only_keys(&[
+        "id",
+        "always_on",
+        "revision",
+        "title",
+        "description",
+        "cookies",
+        "consent_mode",
+        "change_note",
+    ])?;
+    let id_node = node.field("id")?;
+    let id = id_node.string()?;
+    if id.len() > 32 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(id_node.problem("use 1 to 32 of a-z 0-9 _"));
+    }
+    let always_on = match node.optional("always_on") {
+        Some(flag) => flag.boolean()?,
+        None => false,
+    };
+    let revision_node = node.field("revision")?;
+    let revision = match revision_node.value {
+        Value::Int(n) if (1..=i64::from(u32::MAX)).contains(n) => *n as u32,
+        _ => return Err(revision_node.problem("must be a whole number from 1")),
+    };
+    let mut cookies = Vec::new();
+    if let Some(list) = node.optional("cookies") {
+        for item in list.items()? {
+            cookies.push(cookie_pattern(&item)?);
+        }
+    }
+    let mut consent_mode = Vec::new();
+    if let Some(list) = node.optional("consent_mode") {
+        for item in list.items()? {
+            let name = item.string()?;
+            let signal = CONSENT_MODE_SIGNALS
+                .iter()
+                .find(|s| **s == name)
+                .ok_or_else(|| item.problem("not a Consent Mode v2 signal"))?;
+            consent_mode.push(*signal);
+        }
+    }
+    Ok(Category {
+        id,
+        always_on,
+        revision,
+        title: node.field("title")?.text()?,
+        description: node.field("description")?.text()?,
+        cookies,
+        consent_mode,
+        change_note: node.optional("change_note").map(|n| n.text()).transpose()?,
+    })
+}
+
+fn cookie_pattern(node: &Node) -> Result<CookiePattern, PolicyError> {
+    let name = node.string()?;
+    let (stem, prefix) = match name.strip_suffix('*') {
+        Some(stem) => (stem, true),
+        None => (name.as_str(), false),
+    };
+    // RFC 6265 cookie-name is a token: visible ASCII except separators.
+    let token = |b: u8| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}*".contains(&b);
+    if stem.is_empty() || !stem.bytes().all(token) {
+        return Err(node.problem("not a cookie name (a trailing * matches a prefix)"));
+    }
+    let stem = stem.to_owned();
+    Ok(if prefix { CookiePattern::Prefix(stem) } else { CookiePattern::Exact(stem) })
+}
+
+fn url(node: &Node) -> Result<String, PolicyError> {
+    let url = node.string()?;
+    // Rendered as a link: anything but https or a same-site path could run script.
+    if url.starts_with("https://") || (url.starts_with('/') && !url.starts_with("//")) {
+        Ok(url)
+    } else {
+        Err(node.problem("must start with https:// or /"))
+    }
+}
+
+/// A policy value that is missing, of the wrong type, or out of bounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    /// Where, e.g. `categories[2].title.th`; empty for the document itself.
+    pub path: String,
+    /// What is wrong, e.g. `missing`.
+    pub problem: String,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "policy: {}", self.problem)
+        } else {
+            write!(f, "{}: {}", self.path, self.problem)
+        }
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// A value in the document together with its path, so every error can say where.
+struct Node<'a> {
+    value: &'a Value,
+    path: String,
+}
+
+impl<'a> Node<'a> {
+    fn root(value: &'a Value) -> Node<'a> {
+        Node { value, path: String::new() }
+    }
+
+    fn problem(&self, problem: &str) -> PolicyError {
+        PolicyError { path: self.path.clone(), problem: problem.to_owned() }
+    }
+
+    fn expected(&self, what: &str) -> PolicyError {
+        let mut problem = String::from("expected ");
+        problem.push_str(what);
+        problem.push_str(", found ");
+        problem.push_str(self.value.kind());
+        self.problem(&problem)
+    }
+
+    fn child_path(&self, key: &str) -> String {
+        let mut path = self.path.clone();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+        path
+    }
+
+    fn members(&self) -> Result<&'a [(String, Value)], PolicyError> {
+        match self.value {
+            Value::Object(members) => Ok(members),
+            _ => Err(self.expected("an object")),
+        }
+    }
+
+    /// Refuses keys the schema does not know: a typo must not pass silently.
+    fn only_keys(&self, known: &[&str]) -> Result<(), PolicyError> {
+        for (key, _) in self.members()? {
+            if !known.contains(&key.as_str()) {
+                return Err(PolicyError { path: self.child_path(key), problem: "unknown key".into() });
+            }
+        }
+        Ok(())
+    }
+
+    fn optional(&self, key: &str) -> Option<Node<'a>> {
+        let value = self.value.get(key)?;
+        Some(Node { value, path: self.child_path(key) })
+    }
+
+    fn field(&self, key: &str) -> Result<Node<'a>, PolicyError> {
+        self.members()?;
+        self.optional(key)
+            .ok_or_else(|| PolicyError { path: self.child_path(key), problem: "missing".into() })
+    }
+
+    fn items(&self) -> Result<Vec<Node<'a>>, PolicyError> {
+        match self.value {
+            Value::Array(items) => Ok(items
+                .iter()
+                .enumerate()
+                .map(|(i, value)| {
+                    let mut path = self.path.clone();
+                    path.push('[');
+                    path.push_str(&i.to_string());
+                    path.push(']');
+                    Node { value, path }
+                })
+                .collect()),
+            _ => Err(self.expected("an array")),
+        }
+    }
+
+    fn string(&self) -> Result<String, PolicyError> {
+        match self.value {
+            Value::Str(s) if s.trim().is_empty() => Err(self.problem("must not be empty")),
+            Value::Str(s) => Ok(s.clone()),
+            _ => Err(self.expected("a string")),
+        }
+    }
+
+    fn boolean(&self) -> Result<bool, PolicyError> {
+        match self.value {
+            Value::Bool(b) => Ok(*b),
+            _ => Err(self.expected("a boolean")),
+        }
+    }
+
+    fn text(&self) -> Result<Text, PolicyError> {
+        self.only_keys(&["th", "en"])?;
+        Ok(Text { th: self.field("th")?.string()?, en: self.field("en")?.string()? })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(edit: impl FnOnce(&mut String)) -> Result<Policy, PolicyError> {
+        let mut text = MINIMAL.to_owned();
+        edit(&mut text);
+        Policy::from_json(&text)
+    }
+
+    fn error(edit: impl FnOnce(&mut String)) -> String {
+        with(edit).unwrap_err().to_string()
+    }
+
+    const MINIMAL: &str = r#"{
+      "version": "2026.11-1",
+      "controller": {
+        "name": {"th": "กลุ่มดิจิทัลสุขภาพ", "en": "Digital Health Group"},
+        "address": {"th": "นนทบุรี 11000", "en": "Nonthaburi 11000"},
+        "phone": "02 590 1000", "email": "dpo@example.go.th", "website": "https://example.go.th"
+      },
+      "policy_url": "https://example.go.th/privacy",
+      "categories": [
+        {"id": "necessary", "always_on": true, "revision": 1,
+         "title": {"th": "จำเป็น", "en": "Necessary"},
+         "description": {"th": "ทำให้เว็บทำงาน", "en": "Keeps the site working"},
+         "cookies": ["mp_consent"], "consent_mode": ["security_storage"]},
+        {"id": "preferences", "revision": 1,
+         "title": {"th": "การตั้งค่า", "en": "Preferences"},
+         "description": {"th": "จำภาษา", "en": "Remembers language"}},
+        {"id": "statistics", "revision": 2,
+         "title": {"th": "สถิติ", "en": "Statistics"},
+         "description": {"th": "นับการเข้าชม", "en": "Counts visits"},
+         "cookies": ["_ga", "_ga_*"], "consent_mode": ["analytics_storage"]}
+      ],
+      "purposes": [],
+      "forms": {}
+    }"#;
+
+    #[test]
+    fn the_bundled_mohprompt_policy_loads() {
+        let policy = Policy::from_json(MOHPROMPT_POLICY).expect("bundled policy is valid");
+        let ids: Vec<&str> = policy.categories.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["necessary", "preferences", "statistics"]);
+        assert!(policy.category("necessary").unwrap().always_on);
+        assert!(!policy.category("statistics").unwrap().always_on);
+        assert!(policy.controller.address.th.contains("11000"));
+    }
+
+    #[test]
+    fn reads_categories_with_cookie_patterns_and_signals() {
+        let policy = with(|_| {}).unwrap();
+        let stats = policy.category("statistics").unwrap();
+        assert_eq!(stats.revision, 2);
+        assert!(stats.cookies.iter().any(|p| p.matches("_ga_ABC123")));
+        assert!(stats.cookies.iter().any(|p| p.matches("_ga")));
+        assert!(!stats.cookies.iter().any(|p| p.matches("_gat")));
+        assert_eq!(stats.consent_mode, ["analytics_storage"]);
+        assert_eq!(stats.title.get(Lang::En), "Statistics");
+    }
+
+    #[test]
+    fn a_missing_text_names_its_path() {
+        let err = error(|t| *t = t.replace(r#""title": {"th": "สถิติ", "en": "Statistics"}"#, r#""title": {"en": "Statistics"}"#));
+        assert_eq!(err, "categories[2].title.th: missing");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_names_its_path_and_types() {
+        let err = error(|t| *t = t.replace(r#""revision": 2"#, r#""revision": "2""#));
+        assert_eq!(err, "categories[2].revision: must be a whole number from 1");
+        let err = error(|t| *t = t.replace(r#""phone": "02 590 1000""#, r#""phone": 25901000"#));
+        assert_eq!(err, "controller.phone: expected a string, found a number");
+        let err = error(|t| *t = t.replace(r#""cookies": ["_ga", "_ga_*"]"#, r#""cookies": "_ga""#));
+        assert_eq!(err, "categories[2].cookies: expected an array, found a string");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_so_typos_do_not_pass() {
+        let err = error(|t| *t = t.replace(r#""always_on": true"#, r#""alwayson": true"#));
+        assert_eq!(err, "categories[0].alwayson: unknown key");
+    }
+
+    #[test]
+    fn ids_must_be_unique_and_plain() {
+        let err = error(|t| *t = t.replace(r#""id": "preferences""#, r#""id": "statistics""#));
+        assert_eq!(err, "categories[2].id: duplicate id");
+        let err = error(|t| *t = t.replace(r#""id": "preferences""#, r#""id": "Pref|x""#));
+        assert_eq!(err, "categories[1].id: use 1 to 32 of a-z 0-9 _");
+    }
+
+    #[test]
+    fn a_policy_without_a_necessary_category_is_refused() {
+        let err = error(|t| *t = t.replace(r#""always_on": true,"#, ""));
+        assert_eq!(err, "categories: needs an always_on category for strictly necessary cookies");
+    }
+
+    #[test]
+    fn links_must_be_https_or_same_site() {
+        let err = error(|t| *t = t.replace("https://example.go.th/privacy", "javascript:alert(1)"));
+        assert_eq!(err, "policy_url: must start with https:// or /");
+        let err = error(|t| *t = t.replace("https://example.go.th/privacy", "//evil.example"));
+        assert_eq!(err, "policy_url: must start with https:// or /");
+    }
+
+    #[test]
+    fn versions_and_cookie_names_are_checked() {
+        let err = error(|t| *t = t.replace("2026.11-1", "2026 11|1"));
+        assert_eq!(err, "version: use 1 to 32 of A-Z a-z 0-9 . _ -");
+        let err = error(|t| *t = t.replace(r#""_ga_*""#, r#""bad;name""#));
+        assert_eq!(err, "categories[2].cookies[1]: not a cookie name (a trailing * matches a prefix)");
+        let err = error(|t| *t = t.replace(r#"["analytics_storage"]"#, r#"["analytics"]"#));
+        assert_eq!(err, "categories[2].consent_mode[0]: not a Consent Mode v2 signal");
+    }
+
+    #[test]
+    fn empty_texts_and_broken_json_are_refused() {
+        let err = error(|t| *t = t.replace(r#""en": "Counts visits""#, r#""en": "  ""#));
+        assert_eq!(err, "categories[2].description.en: must not be empty");
+        let err = Policy::from_json("{\"version\": ").unwrap_err().to_string();
+        assert_eq!(err, "policy: invalid JSON at byte 12: unexpected end of input");
+        let err = Policy::from_json("[]").unwrap_err().to_string();
+        assert_eq!(err, "policy: expected an object, found an array");
+    }
+}

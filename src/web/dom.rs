@@ -1,0 +1,53 @@
+//! Small element builders. Text is always set as text, never parsed as HTML.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement};
+
+/// The page's window and document. The module only runs in a page, so their
+/// absence is a programming error, not an input error.
+pub fn document() -> Document {
+    web_sys::window().and_then(|w| w.document()).unwrap_or_else(|| unreachable!())
+}
+
+/// `<tag class="class">`.
+pub fn element(doc: &Document, tag: &str, class: &str) -> Element {
+    let el = doc.create_element(tag).unwrap_or_else(|_| unreachable!());
+    if !class.is_empty() {
+        el.set_class_name(class);
+    }
+    el
+}
+
+/// `<tag class="class">text</tag>`.
+pub fn text(doc: &Document, tag: &str, class: &str, content: &str) -> Element {
+    let el = element(doc, tag, class);
+    el.set_text_content(Some(content));
+    el
+}
+
+/// Sets an attribute; names are fixed strings of ours, so this cannot fail.
+pub fn set(el: &Element, name: &str, value: &str) {
+    let _ = el.set_attribute(name, value);
+}
+
+/// `<button type="button" data-privacy-action="action">label</button>`.
+pub fn action_button(doc: &Document, action: &str, class: &str, label: &str) -> Element {
+    let button = text(doc, "button", class, label);
+    set(&button, "type", "button");
+    set(&button, "data-privacy-action", action);
+    button
+}
+
+/// Appends each child in order.
+pub fn append(parent: &Element, children: &[&Element]) {
+    for child in children {
+        let _ = parent.append_child(child);
+    }
+}
+
+/// Moves keyboard focus to `el` if it can take it.
+pub fn focus(el: &Element) {
+    if let Some(el) = el.dyn_ref::<HtmlElement>() {
+        let _ = el.focus();
+    }
+}

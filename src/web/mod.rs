@@ -1,0 +1,12 @@
+//! Browser glue, compiled for wasm32 only: the DOM, storage, script gating,
+//! signals and the `#[wasm_bindgen]` surface. The rules it applies live in
+//! the plain modules of the crate.
+
+mod banner;
+mod dom;
+mod gating;
+mod privacy;
+mod signals;
+mod store;
+
+pub use privacy::Privacy;

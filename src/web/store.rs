@@ -1,0 +1,119 @@
+//! Where the consent record persists: a first-party cookie mirrored in
+//! localStorage. Either may throw (blocked storage, sandboxed frames, LIFF
+//! browsers, a full quota); the module then keeps the decision in memory for
+//! the page and asks again on the next load, which is never taken as consent.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlDocument, Storage};
+
+/// Name of the cookie and of the localStorage key. Listed in the policy's
+/// necessary category so withdrawal never deletes it by pattern.
+pub const CONSENT_KEY: &str = "mp_consent";
+
+/// A year: PDPA sets no period; asking again yearly keeps decisions fresh.
+const MAX_AGE_SECONDS: &str = "31536000";
+
+/// What the store found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// Nothing stored, or storage cannot be read.
+    Nothing,
+    /// One value (from the cookie, localStorage, or both agreeing).
+    Value(String),
+    /// The cookie and localStorage disagree: one was changed behind our back.
+    Conflict,
+}
+
+/// The consent record's persistence for this page.
+#[derive(Debug)]
+pub struct ConsentStore {
+    /// `false` for `storage: 'memory'`: nothing touches the browser's storage.
+    persistent: bool,
+}
+
+impl ConsentStore {
+    /// A store that persists when `persistent`, or keeps nothing beyond memory.
+    pub fn new(persistent: bool) -> ConsentStore {
+        ConsentStore { persistent }
+    }
+
+    /// Reads the stored value.
+    pub fn load(&self) -> Stored {
+        if !self.persistent {
+            return Stored::Nothing;
+        }
+        match (read_cookie(), local().and_then(|s| s.get_item(CONSENT_KEY).ok().flatten())) {
+            (Some(c), Some(l)) if c != l => Stored::Conflict,
+            (Some(v), _) | (None, Some(v)) => Stored::Value(v),
+            (None, None) => Stored::Nothing,
+        }
+    }
+
+    /// Writes `value` to the cookie and localStorage, as far as they allow.
+    pub fn save(&self, value: &str) {
+        if !self.persistent {
+            return;
+        }
+        write_cookie(value, MAX_AGE_SECONDS);
+        if let Some(storage) = local() {
+            // A stale mirror would later look like tampering: remove it when
+            // the write fails (quota).
+            if storage.set_item(CONSENT_KEY, value).is_err() {
+                let _ = storage.remove_item(CONSENT_KEY);
+            }
+        }
+    }
+
+    /// Removes a discarded value from both places.
+    pub fn clear(&self) {
+        if !self.persistent {
+            return;
+        }
+        write_cookie("", "0");
+        if let Some(storage) = local() {
+            let _ = storage.remove_item(CONSENT_KEY);
+        }
+    }
+}
+
+/// localStorage, or `None` where reading the property itself throws.
+fn local() -> Option<Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn html_document() -> Option<HtmlDocument> {
+    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+}
+
+/// Every `name=value` pair of `document.cookie`, or none where it throws.
+pub fn cookie_pairs() -> Vec<(String, String)> {
+    let all = html_document().and_then(|d| d.cookie().ok()).unwrap_or_default();
+    all.split(';')
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            Some((name.trim().to_owned(), value.trim().to_owned()))
+        })
+        .collect()
+}
+
+fn read_cookie() -> Option<String> {
+    cookie_pairs().into_iter().find(|(name, value)| name == CONSENT_KEY && !value.is_empty()).map(|(_, v)| v)
+}
+
+fn write_cookie(value: &str, max_age: &str) {
+    let Some(doc) = html_document() else { return };
+    let mut cookie = String::from(CONSENT_KEY);
+    cookie.push('=');
+    cookie.push_str(value);
+    cookie.push_str("; Path=/; Max-Age=");
+    cookie.push_str(max_age);
+    cookie.push_str("; SameSite=Lax");
+    if is_https() {
+        cookie.push_str("; Secure");
+    }
+    let _ = doc.set_cookie(&cookie);
+}
+
+fn is_https() -> bool {
+    web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
+}

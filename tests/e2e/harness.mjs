@@ -1,0 +1,491 @@
+// Shared harness for the end-to-end tests: one demo server (port 0, fresh data dir) and one
+// headless Chromium per test file, a fresh browser context per test, and helpers that read what
+// a regulator would look at: which scripts ran, which requests left, which cookies exist.
+//
+// Usage in a test file:
+//   const demo = useDemo();                       // registers before/after hooks
+//   test('…', async (t) => { const s = await demo.session(t); await s.goto('/'); … });
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { before, after } from 'node:test';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../www/server.mjs';
+
+const require = createRequire(import.meta.url);
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export const STRICT_CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+// Short timeouts: every wait here is for something local; a slow answer is a failure to report.
+const ACTION_TIMEOUT_MS = 5_000;
+const READY_TIMEOUT_MS = 10_000;
+
+export const SEL = {
+  banner: '[data-privacy-banner]',
+  bannerAction: (action) => `[data-privacy-banner] [data-privacy-action="${action}"]`,
+  dialog: 'dialog[data-privacy-dialog]',
+  dialogAction: (action) => `dialog[data-privacy-dialog] [data-privacy-action="${action}"]`,
+  category: (id) => `dialog[data-privacy-dialog] input[type="checkbox"][data-privacy-category="${id}"]`,
+  openLink: 'footer [data-privacy-open]',
+  gpcNote: 'dialog[data-privacy-dialog] [data-privacy-gpc]',
+  reloadNotice: '[data-privacy-reload-notice]',
+};
+
+// The gated demo scripts and the demo analytics endpoint: none may be requested without consent.
+export const STATS_SCRIPT = '/demo/stats.js';
+export const PREFS_SCRIPT = '/demo/prefs.js';
+export const COLLECT = '/collect';
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// Runs before any page script in every document: records CSP violations and the module's
+// events, so a test can read them even when they happened during page load.
+function installRecorders() {
+  const rec = { csp: [], events: [] };
+  Object.defineProperty(window, '__e2e', { value: rec, configurable: false, enumerable: false });
+  document.addEventListener('securitypolicyviolation', (e) => {
+    rec.csp.push({
+      directive: e.effectiveDirective || e.violatedDirective,
+      blockedURI: e.blockedURI,
+      sourceFile: e.sourceFile,
+      line: e.lineNumber,
+      sample: e.sample,
+    });
+  });
+  for (const type of ['privacy:consent', 'privacy:change', 'privacy:receipt']) {
+    document.addEventListener(type, (e) => {
+      let detail;
+      try {
+        detail = JSON.parse(JSON.stringify(e.detail));
+      } catch {
+        detail = String(e.detail);
+      }
+      rec.events.push({ type, detail });
+    });
+  }
+}
+
+function enableGlobalPrivacyControl() {
+  Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {
+    get: () => true,
+    configurable: true,
+  });
+}
+
+// What Safari/LIFF webviews do with storage blocked: touching window.localStorage throws.
+function makeLocalStorageThrow() {
+  Object.defineProperty(window, 'localStorage', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    },
+  });
+}
+
+function plantLocalStorage({ key, value }) {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // about:blank and other opaque origins have no storage; the page's own origin does.
+  }
+}
+
+/** Starts the server and the browser for one test file (before/after hooks). */
+export function useDemo() {
+  const demo = {};
+  before(async () => {
+    Object.assign(demo, await openDemo());
+  });
+  after(async () => {
+    await demo.close?.();
+  });
+  return demo;
+}
+
+export async function openDemo() {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium); never run npx playwright install`);
+  }
+  const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-e2e-'));
+  const server = await startServer({ port: 0, dataDir });
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  const policyResponse = await fetch(`${server.url}/policy.json`);
+  assert.equal(policyResponse.status, 200, '/policy.json must be served (policy/mohprompt.json)');
+  const policy = await policyResponse.json();
+
+  return {
+    url: server.url,
+    server,
+    browser,
+    dataDir,
+    policy,
+    session: (t, options) => openSession({ url: server.url, browser, policy }, t, options),
+    async close() {
+      await browser.close().catch(() => {});
+      await server.close();
+      await fsp.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A fresh browser context + page for one test, closed when the test ends.
+ * @param {object} demo
+ * @param {import('node:test').TestContext} t
+ * @param {object} [options]
+ * @param {boolean} [options.gpc]                  navigator.globalPrivacyControl === true
+ * @param {boolean} [options.throwingLocalStorage] window.localStorage throws SecurityError
+ * @param {Record<string,string>} [options.localStorage] items planted before any page script
+ * @param {Record<string,string>} [options.cookies] cookies planted before the first load
+ * @param {{width:number,height:number}} [options.viewport]
+ */
+export async function openSession(demo, t, options = {}) {
+  const context = await demo.browser.newContext({
+    baseURL: demo.url,
+    locale: 'th-TH',
+    viewport: options.viewport ?? { width: 1024, height: 768 },
+  });
+  // Closed when the test ends; without a test context (a before hook) the caller closes it.
+  if (t) t.after(() => context.close().catch(() => {}));
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+
+  await context.addInitScript(installRecorders);
+  if (options.gpc) await context.addInitScript(enableGlobalPrivacyControl);
+  if (options.throwingLocalStorage) await context.addInitScript(makeLocalStorageThrow);
+  for (const [key, value] of Object.entries(options.localStorage ?? {})) {
+    await context.addInitScript(plantLocalStorage, { key, value });
+  }
+  const cookies = Object.entries(options.cookies ?? {}).map(([name, value]) => ({
+    name,
+    value,
+    url: demo.url,
+    sameSite: 'Lax',
+  }));
+  if (cookies.length) await context.addCookies(cookies);
+
+  const page = await context.newPage();
+  return new Session(demo, context, page);
+}
+
+export class Session {
+  constructor(demo, context, page) {
+    this.demo = demo;
+    this.policy = demo.policy;
+    this.context = context;
+    this.page = page;
+    /** every request the context made, in order: { method, path, url } */
+    this.requests = [];
+    this.pageErrors = [];
+    this.consoleErrors = [];
+    this.pending = 0;
+    this.lastNetworkActivity = Date.now();
+
+    context.on('request', (request) => {
+      this.pending += 1;
+      this.lastNetworkActivity = Date.now();
+      const url = new URL(request.url());
+      this.requests.push({ method: request.method(), path: url.pathname, url: request.url() });
+    });
+    const done = () => {
+      this.pending = Math.max(0, this.pending - 1);
+      this.lastNetworkActivity = Date.now();
+    };
+    context.on('requestfinished', done);
+    context.on('requestfailed', done);
+    page.on('pageerror', (err) => this.pageErrors.push(String(err?.stack || err)));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') this.consoleErrors.push(msg.text());
+    });
+  }
+
+  /** Loads a page and waits until app.js has started the module (window.privacy exists). */
+  async goto(pathAndQuery = '/') {
+    const response = await this.page.goto(pathAndQuery);
+    await this.waitForReady();
+    return response;
+  }
+
+  async reload() {
+    const response = await this.page.reload();
+    await this.waitForReady();
+    return response;
+  }
+
+  async waitForReady() {
+    try {
+      await this.page.waitForFunction(() => window.privacy !== undefined, null, { timeout: READY_TIMEOUT_MS });
+    } catch (err) {
+      throw new Error(
+        `window.privacy never appeared (module did not start).\n` +
+          `page errors: ${JSON.stringify(this.pageErrors)}\nconsole errors: ${JSON.stringify(this.consoleErrors)}`,
+        { cause: err },
+      );
+    }
+  }
+
+  /**
+   * Waits until the network has been quiet for quietMs and the page has run a frame, so a
+   * "nothing happened" assertion is not made before something had the chance to happen.
+   */
+  async settle(quietMs = 250, maxMs = 4_000) {
+    const start = Date.now();
+    await this.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+    while (Date.now() - start < maxMs) {
+      if (this.pending === 0 && Date.now() - this.lastNetworkActivity >= quietMs) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  requested(pathname) {
+    return this.requests.filter((r) => r.path === pathname);
+  }
+
+  async cookies() {
+    return this.context.cookies(this.demo.url);
+  }
+
+  async cookie(name) {
+    return (await this.cookies()).find((c) => c.name === name);
+  }
+
+  async localStorageItem(key) {
+    return this.page.evaluate((k) => window.localStorage.getItem(k), key);
+  }
+
+  async statsRuns() {
+    return this.page.evaluate(() => window.__demoStatsRuns);
+  }
+
+  async prefsRuns() {
+    return this.page.evaluate(() => window.__demoPrefsRuns);
+  }
+
+  async decisions() {
+    return this.page.evaluate(() => JSON.parse(JSON.stringify(window.privacy.decisions())));
+  }
+
+  async hasConsent(id) {
+    return this.page.evaluate((c) => window.privacy.hasConsent(c), id);
+  }
+
+  async cspViolations() {
+    return this.page.evaluate(() => window.__e2e.csp.slice());
+  }
+
+  async events(type) {
+    return this.page.evaluate((t) => window.__e2e.events.filter((e) => !t || e.type === t), type);
+  }
+
+  /** window.dataLayer as plain arrays (gtag pushes `arguments` objects). */
+  async dataLayer() {
+    return this.page.evaluate(() =>
+      (window.dataLayer || []).map((entry) => JSON.parse(JSON.stringify(
+        entry && typeof entry === 'object' && typeof entry.length === 'number' ? Array.from(entry) : entry,
+      ))),
+    );
+  }
+
+  async bannerVisible() {
+    return this.page.locator(SEL.banner).isVisible();
+  }
+
+  async dialogState() {
+    return this.page.evaluate((sel) => {
+      const d = document.querySelector(sel);
+      if (!d) return { exists: false, open: false, modal: false };
+      return { exists: true, open: d.open, modal: d.matches(':modal') };
+    }, SEL.dialog);
+  }
+
+  async waitForDialogOpen() {
+    await this.page.waitForFunction((sel) => document.querySelector(sel)?.open === true, SEL.dialog);
+  }
+
+  async waitForDialogClosed() {
+    await this.page.waitForFunction((sel) => !document.querySelector(sel)?.open, SEL.dialog);
+  }
+
+  async waitForBannerGone() {
+    await this.page.waitForSelector(SEL.banner, { state: 'detached' });
+  }
+
+  /** A short description of the focused element, for keyboard tests. */
+  async focused() {
+    return this.page.evaluate((dialogSel) => {
+      const el = document.activeElement;
+      if (!el || el === document.body || el === document.documentElement) {
+        return { tag: el ? el.tagName.toLowerCase() : null, inDialog: false, inBanner: false };
+      }
+      return {
+        tag: el.tagName.toLowerCase(),
+        action: el.getAttribute('data-privacy-action'),
+        category: el.getAttribute('data-privacy-category'),
+        inDialog: Boolean(el.closest(dialogSel)),
+        inBanner: Boolean(el.closest('[data-privacy-banner]')),
+        text: (el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 60),
+      };
+    }, SEL.dialog);
+  }
+
+  /**
+   * Runs axe-core inside the page. The strict CSP blocks an injected inline <script>, so the
+   * source is evaluated through the DevTools protocol instead (not subject to the page's CSP).
+   */
+  async runAxe(context = null) {
+    const loaded = await this.page.evaluate(() => typeof window.axe?.run === 'function');
+    if (!loaded) {
+      await this.page.evaluate(`${AXE_SOURCE}\n;undefined`);
+      const ok = await this.page.evaluate(() => typeof window.axe?.run === 'function' && typeof window.axe.version === 'string');
+      assert.ok(ok, 'axe-core could not be loaded into the page');
+    }
+    return this.page.evaluate(async (ctxSelector) => {
+      const result = await window.axe.run(ctxSelector ? document.querySelector(ctxSelector) : document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+        resultTypes: ['violations'],
+      });
+      return {
+        passes: result.passes.length,
+        violations: result.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+        })),
+      };
+    }, context);
+  }
+
+  /** Presses Tab until `predicate(focused)` holds; returns every focus stop seen on the way. */
+  async tabUntil(predicate, maxPresses = 60) {
+    const seen = [];
+    for (let i = 0; i < maxPresses; i += 1) {
+      await this.page.keyboard.press('Tab');
+      const f = await this.focused();
+      seen.push(f);
+      if (predicate(f)) return seen;
+    }
+    throw new Error(`Tab never reached the wanted element; focus stops: ${JSON.stringify(seen.slice(0, 20))}`);
+  }
+}
+
+// ----- policy helpers -------------------------------------------------------------------------
+
+export function category(policy, id) {
+  const found = policy.categories.find((c) => c.id === id);
+  assert.ok(found, `the policy has no category "${id}"`);
+  return found;
+}
+
+/** Cookie names the policy's always-on categories may set before any decision. */
+export function isNecessaryCookie(policy, name) {
+  return policy.categories
+    .filter((c) => c.always_on)
+    .flatMap((c) => c.cookies ?? [])
+    .some((pattern) => (pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern));
+}
+
+export const THAI_LETTERS = /[\u0E00-\u0E7F]/;
+
+// ----- stored consent value helpers --------------------------------------------------------------
+// Value: 1|<policy version>|<cat>:<revision>:<g|d>:<base36 seconds>|…|<fnv1a-32 hex>
+
+/** Applies `edit` to the plain value, keeping the original's percent-encoding if it had one. */
+export function editStored(raw, edit) {
+  const encoded = /%[0-9A-Fa-f]{2}/.test(raw);
+  const plain = encoded ? decodeURIComponent(raw) : raw;
+  const next = edit(plain);
+  assert.notEqual(next, plain, 'a tampering edit must change the stored value');
+  return encoded ? encodeURIComponent(next) : next;
+}
+
+export function fnv1a32(text) {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+// The spec names the checksum (FNV-1a 32, hex) but not exactly which bytes it covers; these are
+// the readings tried, matched against a value the module really wrote.
+const CHECKSUM_READINGS = {
+  'fields before the checksum, joined by |': (body) => fnv1a32(body),
+  'fields before the checksum, with the trailing |': (body) => fnv1a32(`${body}|`),
+};
+
+function formatHex(n, padded) {
+  const hex = n.toString(16);
+  return padded ? hex.padStart(8, '0') : hex;
+}
+
+/**
+ * Finds how the module computes its checksum from a genuine plain value, so tests can build
+ * values that are well-formed apart from the one rule under test. Returns null if no reading fits.
+ */
+export function checksumScheme(plainGenuine) {
+  const cut = plainGenuine.lastIndexOf('|');
+  const body = plainGenuine.slice(0, cut);
+  const sum = plainGenuine.slice(cut + 1);
+  for (const [name, fn] of Object.entries(CHECKSUM_READINGS)) {
+    for (const padded of [true, false]) {
+      for (const upper of [false, true]) {
+        let hex = formatHex(fn(body), padded);
+        if (upper) hex = hex.toUpperCase();
+        if (hex === sum) {
+          return {
+            name: `${name}${padded ? ', 8 hex digits' : ''}${upper ? ', upper case' : ''}`,
+            seal(plainBody) {
+              let h = formatHex(fn(plainBody), padded);
+              if (upper) h = h.toUpperCase();
+              return `${plainBody}|${h}`;
+            },
+          };
+        }
+      }
+    }
+  }
+  return null;
+}
+
+export function plainStored(raw) {
+  return /%[0-9A-Fa-f]{2}/.test(raw) ? decodeURIComponent(raw) : raw;
+}
+
+/** Clicks through the banner in a throwaway context and returns what the module stored. */
+export async function recordGenuineDecision(demo, action) {
+  const s = await demo.session(null);
+  await s.goto('/');
+  await s.page.click(SEL.bannerAction(action));
+  await s.waitForBannerGone();
+  const cookie = await s.cookie('mp_consent');
+  const stored = await s.localStorageItem('mp_consent');
+  await s.context.close();
+  assert.ok(cookie, `${action}: the module set no mp_consent cookie`);
+  assert.ok(stored, `${action}: the module stored nothing in localStorage mp_consent`);
+  return { cookie: cookie.value, localStorage: stored };
+}

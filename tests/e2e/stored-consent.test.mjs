@@ -1,0 +1,231 @@
+// What the module does with a stored decision: honour a genuine one, re-ask only what changed,
+// and treat anything damaged, tampered with or foreign as no decision at all.
+
+import assert from 'node:assert/strict';
+import { test, before } from 'node:test';
+import {
+  useDemo, SEL, STATS_SCRIPT, PREFS_SCRIPT, COLLECT, category,
+  editStored, plainStored, checksumScheme, recordGenuineDecision,
+} from './harness.mjs';
+
+const demo = useDemo();
+let accepted; // { cookie, localStorage } written by a real accept-all
+let rejected; // … by a real reject-all
+let scheme;   // how the checksum is computed, or null if no reading of the spec fits
+
+before(async () => {
+  accepted = await recordGenuineDecision(demo, 'accept-all');
+  rejected = await recordGenuineDecision(demo, 'reject-all');
+  scheme = checksumScheme(plainStored(accepted.cookie));
+});
+
+async function assertTreatedAsNoDecision(s, when) {
+  await s.page.waitForSelector(SEL.banner, { state: 'visible' });
+  await s.settle();
+  const d = await s.decisions();
+  assert.equal(d.statistics, 'unset', `${when}: statistics`);
+  assert.equal(d.preferences, 'unset', `${when}: preferences`);
+  assert.equal(await s.statsRuns(), undefined, `${when}: the statistics script ran`);
+  assert.equal(await s.prefsRuns(), undefined, `${when}: the preferences script ran`);
+  assert.deepEqual(s.requested(COLLECT), [], `${when}: /collect was requested`);
+  assert.equal(await s.cookie('_demo_stats'), undefined, `${when}: _demo_stats exists`);
+  assert.deepEqual(s.pageErrors, [], `${when}: the page threw`);
+}
+
+function plant(value, stores) {
+  return {
+    cookies: stores.includes('cookie') ? { mp_consent: value.cookie } : {},
+    localStorage: stores.includes('localStorage') ? { mp_consent: value.localStorage } : {},
+  };
+}
+
+test('the stored value has the documented shape (reading aid for the tampering tests)', (t) => {
+  const plain = plainStored(accepted.cookie);
+  assert.equal(plainStored(accepted.localStorage), plain, 'cookie and localStorage hold different values');
+  const fields = plain.split('|');
+  assert.equal(fields[0], '1', `format version in ${plain}`);
+  assert.equal(fields[1], demo.policy.version, `policy version in ${plain}`);
+  assert.match(fields.at(-1), /^[0-9a-f]{1,8}$/i, `checksum in ${plain}`);
+  const entries = fields.slice(2, -1).map((e) => e.split(':'));
+  const ids = entries.map((e) => e[0]).sort();
+  assert.deepEqual(ids, ['preferences', 'statistics'], `only non-always-on categories in ${plain}`);
+  for (const [id, revision, state, at] of entries) {
+    assert.equal(Number(revision), category(demo.policy, id).revision, `${id} revision`);
+    assert.equal(state, 'g', `${id} state after accept-all`);
+    const seconds = parseInt(at, 36);
+    assert.ok(Math.abs(seconds - Date.now() / 1000) < 600, `${id} time ${at} is not base36 unix seconds of now`);
+  }
+  t.diagnostic(`checksum reading: ${scheme ? scheme.name : 'none of the tried readings matches'}`);
+});
+
+test('a genuine stored decision is honoured (control for the tampering tests)', async (t) => {
+  const s = await demo.session(t, plant(accepted, ['cookie', 'localStorage']));
+  await s.goto('/');
+  await s.page.waitForFunction(() => window.__demoStatsRuns === 1);
+  assert.equal(await s.page.locator(SEL.banner).count(), 0, 'banner shown despite a genuine decision');
+  assert.equal(await s.hasConsent('statistics'), true);
+});
+
+test('a value re-sealed with a correct checksum is read as written (g flipped to d)', async (t) => {
+  assert.ok(scheme, `cannot reproduce the FNV-1a checksum of ${plainStored(accepted.cookie)}`);
+  const value = editStored(accepted.cookie, (p) => {
+    const body = p.slice(0, p.lastIndexOf('|')).replace(/(statistics:\d+:)g/, '$1d');
+    return scheme.seal(body);
+  });
+  const s = await demo.session(t, plant({ cookie: value, localStorage: value }, ['cookie', 'localStorage']));
+  await s.goto('/');
+  await s.page.waitForFunction(() => window.__demoPrefsRuns === 1);
+  assert.equal(await s.page.locator(SEL.banner).count(), 0);
+  const d = await s.decisions();
+  assert.equal(d.statistics, 'denied');
+  assert.equal(d.preferences, 'granted');
+  await s.settle();
+  assert.equal(await s.statsRuns(), undefined);
+});
+
+const TAMPERINGS = {
+  'g flipped to d without fixing the checksum': (p) => p.replace(/(statistics:\d+:)g/, '$1d'),
+  'a category renamed without fixing the checksum': (p) => p.replace('statistics:', 'statisticz:'),
+  'an unknown category with a correct checksum': (p) => {
+    if (!scheme) throw new Error('no checksum reading fits; cannot build this case');
+    const body = p.slice(0, p.lastIndexOf('|')).replace('statistics:', 'telemetry:');
+    return scheme.seal(body);
+  },
+  'an extra unknown category with a correct checksum': (p) => {
+    if (!scheme) throw new Error('no checksum reading fits; cannot build this case');
+    const fields = p.split('|');
+    const body = [...fields.slice(0, -1), fields[2].replace(/^[a-z0-9_]+:/, 'marketing:')].join('|');
+    return scheme.seal(body);
+  },
+  'another policy version with a correct checksum': (p) => {
+    if (!scheme) throw new Error('no checksum reading fits; cannot build this case');
+    const fields = p.split('|');
+    fields[1] = '2019.01-1';
+    return scheme.seal(fields.slice(0, -1).join('|'));
+  },
+  'the checksum cut off': (p) => p.slice(0, p.lastIndexOf('|')),
+  garbage: () => 'g|g|statistics:g|%%%|zzzz',
+};
+
+for (const [kind, edit] of Object.entries(TAMPERINGS)) {
+  for (const stores of [['cookie', 'localStorage'], ['cookie'], ['localStorage']]) {
+    test(`a stored decision with ${kind}, in ${stores.join(' and ')}, is treated as no decision`, async (t) => {
+      const value = editStored(accepted.cookie, edit);
+      const s = await demo.session(t, plant({ cookie: value, localStorage: value }, stores));
+      await s.goto('/');
+      await assertTreatedAsNoDecision(s, `${kind} in ${stores.join('+')}`);
+    });
+  }
+}
+
+test('cookie and localStorage that disagree are treated as no decision', async (t) => {
+  const s = await demo.session(t, {
+    cookies: { mp_consent: accepted.cookie },
+    localStorage: { mp_consent: rejected.localStorage },
+  });
+  await s.goto('/');
+  await assertTreatedAsNoDecision(s, 'accept-all cookie with reject-all localStorage');
+});
+
+test('a new revision of one category asks again for that category only', async (t) => {
+  const s = await demo.session(t);
+  await s.goto('/');
+  await s.page.click(SEL.bannerAction('accept-all'));
+  await s.page.waitForFunction(() => window.__demoStatsRuns === 1 && window.__demoPrefsRuns === 1);
+
+  const bumped = structuredClone(demo.policy);
+  const statistics = category(bumped, 'statistics');
+  statistics.revision += 1;
+  statistics.change_note = {
+    th: 'เพิ่มการนับจำนวนผู้ใช้รายวันเพื่อวางแผนหน่วยบริการ',
+    en: 'Daily user counts were added to plan service units.',
+  };
+  await s.page.route('**/policy.json', (route) => route.fulfill({ json: bumped }));
+  const mark = s.requests.length;
+  await s.reload();
+
+  const banner = s.page.locator(SEL.banner);
+  await banner.waitFor({ state: 'visible' });
+  const text = await banner.innerText();
+  assert.ok(text.includes(statistics.title.th), `the banner does not name ${statistics.title.th}: ${text}`);
+  assert.ok(text.includes(statistics.change_note.th), `the banner does not show the change note: ${text}`);
+  const prefsTitle = category(bumped, 'preferences').title.th;
+  assert.ok(!text.includes(prefsTitle), `the banner asks about preferences again: ${text}`);
+
+  await s.page.waitForFunction(() => window.__demoPrefsRuns === 1);
+  await s.settle();
+  let d = await s.decisions();
+  assert.equal(d.preferences, 'granted', 'preferences lost its grant');
+  assert.equal(d.statistics, 'unset', 'statistics was not asked again');
+  assert.equal(await s.statsRuns(), undefined, 'the statistics script ran under a consent given for an old revision');
+  assert.deepEqual(s.requests.slice(mark).filter((r) => r.path === COLLECT), []);
+
+  // The re-ask banner's buttons apply to the re-asked categories only.
+  await s.page.click(SEL.bannerAction('reject-all'));
+  await s.waitForBannerGone();
+  d = await s.decisions();
+  assert.equal(d.statistics, 'denied');
+  assert.equal(d.preferences, 'granted', 'reject-all in the re-ask banner also revoked preferences');
+
+  await s.reload();
+  await s.settle();
+  assert.equal(await s.page.locator(SEL.banner).count(), 0, 'asked again after answering the new revision');
+  d = await s.decisions();
+  assert.equal(d.statistics, 'denied');
+  assert.equal(d.preferences, 'granted');
+});
+
+test('a new policy version asks again for everything', async (t) => {
+  const s = await demo.session(t);
+  await s.goto('/');
+  await s.page.click(SEL.bannerAction('accept-all'));
+  await s.page.waitForFunction(() => window.__demoStatsRuns === 1);
+
+  const next = structuredClone(demo.policy);
+  next.version = `${demo.policy.version}.next`.slice(0, 32);
+  await s.page.route('**/policy.json', (route) => route.fulfill({ json: next }));
+  await s.reload();
+  await assertTreatedAsNoDecision(s, 'after a policy version change');
+});
+
+test('when localStorage throws, the banner works, the decision lasts the page and nothing ungiven is assumed', async (t) => {
+  const s = await demo.session(t, { throwingLocalStorage: true });
+  await s.goto('/');
+  const thrown = await s.page.evaluate(() => {
+    try {
+      void window.localStorage;
+      return null;
+    } catch (e) {
+      return e.name;
+    }
+  });
+  assert.equal(thrown, 'SecurityError', 'the localStorage patch is not in effect');
+
+  await s.page.waitForSelector(SEL.banner, { state: 'visible' });
+  await s.page.click(SEL.bannerAction('customize'));
+  await s.waitForDialogOpen();
+  await s.page.check(SEL.category('statistics'));
+  await s.page.click(SEL.dialogAction('save'));
+  await s.page.waitForFunction(() => window.__demoStatsRuns === 1);
+  assert.equal(await s.hasConsent('statistics'), true, 'the decision did not last the page');
+  assert.equal(await s.hasConsent('preferences'), false);
+  assert.deepEqual(s.pageErrors, [], 'the page threw with localStorage unavailable');
+
+  await s.reload();
+  await s.settle();
+  assert.deepEqual(s.pageErrors, [], 'the page threw after reload with localStorage unavailable');
+  const d = await s.decisions();
+  assert.notEqual(d.preferences, 'granted', 'preferences treated as granted though it never was');
+  assert.equal(await s.prefsRuns(), undefined, 'the preferences script ran without consent');
+  assert.deepEqual(s.requested(PREFS_SCRIPT), []);
+  if (await s.bannerVisible()) {
+    t.diagnostic('after reload: banner shown again (decision was memory-only)');
+    assert.equal(d.statistics, 'unset');
+    assert.equal(await s.statsRuns(), undefined);
+  } else {
+    t.diagnostic('after reload: the cookie still held the decision');
+    assert.equal(d.statistics, 'granted');
+    assert.equal(await s.statsRuns(), 1);
+    assert.equal(s.requested(STATS_SCRIPT).length, 2);
+  }
+});

@@ -1,0 +1,37 @@
+// Starts the consent module on the demo page. The policy is fetched from /policy.json so tests
+// can route it to a changed copy; if that fails the module's bundled policy is used instead.
+
+import init, { Privacy } from '/pkg/mohprompt_privacy.js';
+
+const RECEIPT_ENDPOINT = '/api/consent-receipts';
+
+// Only an explicit ?lang is passed on; otherwise the module reads <html lang> itself.
+function requestedLanguage() {
+  const lang = new URLSearchParams(window.location.search).get('lang');
+  return lang === 'th' || lang === 'en' ? lang : undefined;
+}
+
+async function fetchPolicy() {
+  try {
+    const response = await fetch('/policy.json', { cache: 'no-store' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.json();
+  } catch (err) {
+    console.warn('policy.json could not be loaded; using the bundled policy.', err);
+    return undefined;
+  }
+}
+
+function startPrivacy(policy, lang) {
+  try {
+    return Privacy.start({ policy, lang, receiptEndpoint: RECEIPT_ENDPOINT });
+  } catch (err) {
+    if (policy === undefined) throw err;
+    // A broken served policy must not leave the visitor without a way to decide.
+    console.error('The served policy was rejected; using the bundled policy.', err);
+    return Privacy.start({ lang, receiptEndpoint: RECEIPT_ENDPOINT });
+  }
+}
+
+const [, policy] = await Promise.all([init(), fetchPolicy()]);
+window.privacy = startPrivacy(policy, requestedLanguage());

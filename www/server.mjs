@@ -1,0 +1,282 @@
+// The demo server for mohprompt-privacy: static files under the strict CSP the module must live
+// with, plus the two JSON-lines endpoints (form submissions, consent receipts) and the demo
+// analytics endpoint. Node built-ins only, so `make run` and the browser tests need no install.
+//
+//   node www/server.mjs            → http://127.0.0.1:8080/ (PORT and DATA_DIR env override)
+//   import { startServer } from './www/server.mjs'; await startServer({ port: 0 })
+
+import http from 'node:http';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const WWW_DIR = path.dirname(fileURLToPath(import.meta.url));
+const REPO_DIR = path.dirname(WWW_DIR);
+const HOST = '127.0.0.1';
+
+// The policy every page is served under; the module and the demo must work inside it.
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.ts': 'text/plain; charset=utf-8',
+};
+
+// A consent receipt or a form submission is small; anything bigger is refused rather than stored.
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Starts the demo server.
+ * @param {object} [options]
+ * @param {number} [options.port=8080]  0 picks a free port (tests, benches).
+ * @param {string} [options.dataDir]    where the JSON-lines files go; default: a fresh temp dir.
+ * @param {Record<string,string>|Array<[string,string]>} [options.extraRoots]
+ *   more static roots, URL prefix → directory, e.g. { '/bench/': '/abs/benches/pages' }.
+ *   They are looked up before the default ones, so a test may also replace `/pkg/`.
+ * @returns {Promise<{url: string, close: () => Promise<void>, registerFile: string, receiptsFile: string}>}
+ */
+export async function startServer({ port = 8080, dataDir, extraRoots } = {}) {
+  const dir = dataDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-demo-')));
+  await fsp.mkdir(dir, { recursive: true });
+  const registerFile = path.join(dir, 'register.jsonl');
+  const receiptsFile = path.join(dir, 'consent-receipts.jsonl');
+
+  const routes = staticRoutes(extraRoots);
+  const jsonLinesEndpoints = {
+    '/api/register': { file: registerFile, status: 200 },
+    '/api/consent-receipts': { file: receiptsFile, status: 204 },
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res, routes, jsonLinesEndpoints).catch((err) => {
+      console.error('demo server error:', err);
+      if (!res.headersSent) send(res, 500, 'Internal Server Error');
+      else res.destroy();
+    });
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+
+  const url = `http://${HOST}:${server.address().port}`;
+  const close = () =>
+    new Promise((resolve) => {
+      // Browsers keep connections alive; without this, close() waits for them to time out.
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { url, close, registerFile, receiptsFile };
+}
+
+function staticRoutes(extraRoots) {
+  const extra = Array.isArray(extraRoots) ? extraRoots : Object.entries(extraRoots ?? {});
+  const routes = extra.map(([prefix, dir]) => ({ prefix: withSlashes(prefix), dir: path.resolve(dir) }));
+  routes.push({ prefix: '/pkg/', dir: path.join(REPO_DIR, 'pkg') });
+  routes.push({ prefix: '/', dir: WWW_DIR });
+  return routes;
+}
+
+function withSlashes(prefix) {
+  let p = prefix.startsWith('/') ? prefix : `/${prefix}`;
+  if (!p.endsWith('/')) p += '/';
+  return p;
+}
+
+async function handle(req, res, routes, jsonLinesEndpoints) {
+  let pathname;
+  try {
+    pathname = new URL(req.url, 'http://localhost').pathname;
+  } catch {
+    return send(res, 400, 'Bad Request');
+  }
+
+  if (pathname === '/collect') {
+    // The demo analytics endpoint: it only has to exist so tests can see whether it was called.
+    if (req.method !== 'GET' && req.method !== 'POST') return send(res, 405, 'Method Not Allowed', { Allow: 'GET, POST' });
+    req.resume();
+    return send(res, 204);
+  }
+
+  const endpoint = jsonLinesEndpoints[pathname];
+  if (endpoint) {
+    if (req.method !== 'POST') return send(res, 405, 'Method Not Allowed', { Allow: 'POST' });
+    return appendJsonLine(req, res, endpoint);
+  }
+
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return send(res, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
+  }
+
+  if (pathname === '/policy.json') {
+    return sendFile(req, res, path.join(REPO_DIR, 'policy', 'mohprompt.json'));
+  }
+
+  const file = resolveStatic(pathname, routes);
+  if (file === null) return send(res, 403, 'Forbidden');
+  return sendFile(req, res, file);
+}
+
+// Maps a URL path to a file inside one of the roots, or null when it would leave that root.
+function resolveStatic(pathname, routes) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  // Refuse rather than normalise: a request that needs `..`, a backslash or a NUL is not a
+  // browser asking for a page.
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  if (decoded.split('/').some((segment) => segment === '..')) return null;
+
+  const route = routes.find((r) => decoded.startsWith(r.prefix) || `${decoded}/` === r.prefix);
+  if (!route) return null;
+  const rest = decoded.slice(route.prefix.length);
+  const file = path.resolve(route.dir, `.${path.posix.sep}${rest}`);
+  if (file !== route.dir && !file.startsWith(route.dir + path.sep)) return null;
+  return decoded.endsWith('/') || rest === '' ? path.join(file, 'index.html') : file;
+}
+
+async function sendFile(req, res, file) {
+  let stat;
+  try {
+    stat = await fsp.stat(file);
+    if (stat.isDirectory()) {
+      file = path.join(file, 'index.html');
+      stat = await fsp.stat(file);
+    }
+  } catch {
+    return send(res, 404, 'Not Found');
+  }
+  const type = MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  res.writeHead(200, {
+    ...securityHeaders(),
+    'Content-Type': type,
+    'Content-Length': stat.size,
+    // A demo under constant rebuilds: never serve a stale wasm next to fresh glue code.
+    'Cache-Control': 'no-store',
+  });
+  if (req.method === 'HEAD') return res.end();
+  fs.createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+async function appendJsonLine(req, res, { file, status }) {
+  const type = String(req.headers['content-type'] ?? '');
+  // sendBeacon may send text/plain; anything that parses as a JSON object is accepted.
+  if (type && !/^(application\/json|text\/plain)\b/i.test(type)) {
+    req.resume();
+    return send(res, 415, 'Unsupported Media Type');
+  }
+  let body;
+  try {
+    body = await readBody(req);
+  } catch (err) {
+    return send(res, err.status ?? 400, err.message);
+  }
+  let value;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return send(res, 400, 'Bad Request: body is not JSON');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return send(res, 400, 'Bad Request: body must be a JSON object');
+  }
+  // One object per line; JSON.stringify never emits a raw newline, so a line is a record.
+  await fsp.appendFile(file, `${JSON.stringify(value)}\n`, 'utf8');
+  if (status === 204) return send(res, 204);
+  const reply = JSON.stringify({ ok: true });
+  res.writeHead(status, {
+    ...securityHeaders(),
+    'Content-Type': MIME_TYPES['.json'],
+    'Content-Length': Buffer.byteLength(reply),
+    'Cache-Control': 'no-store',
+  });
+  res.end(reply);
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      // Keep draining past the limit (discarding) so the client still gets its 413 answer.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(Object.assign(new Error('Payload Too Large'), { status: 413 }));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+function securityHeaders() {
+  return {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
+}
+
+function send(res, status, text = '', extraHeaders = {}) {
+  const headers = { ...securityHeaders(), 'Cache-Control': 'no-store', ...extraHeaders };
+  if (status === 204 || text === '') {
+    res.writeHead(status, headers);
+    return res.end();
+  }
+  res.writeHead(status, { ...headers, 'Content-Type': MIME_TYPES['.txt'], 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function isMain() {
+  if (!process.argv[1]) return false;
+  try {
+    return import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  const port = Number.parseInt(process.env.PORT ?? '8080', 10);
+  const server = await startServer({ port, dataDir: process.env.DATA_DIR || undefined });
+  if (!fs.existsSync(path.join(REPO_DIR, 'pkg', 'mohprompt_privacy_bg.wasm'))) {
+    console.warn('warning: pkg/ is not built yet (make build); the banner will not load.');
+  }
+  console.log(`Mor Prom privacy demo: ${server.url}/`);
+  console.log(`form submissions (JSON lines): ${server.registerFile}`);
+  console.log(`consent receipts (JSON lines): ${server.receiptsFile}`);
+  console.log('Ctrl+C to stop.');
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping.`);
+    server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
