@@ -271,6 +271,8 @@ function machine(browserVersion) {
     chromium: browserVersion,
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
+    // Timings from a busy machine are not comparable: say how busy it was.
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }
 
@@ -336,6 +338,7 @@ async function main() {
       'mohprompt-privacy benchmark',
       `date      ${date}`,
       `machine   ${host.cpu}, ${host.cores} cores, ${host.os}`,
+      `load avg  ${host.loadAverage.join(' / ')} (1/5/15 min, at the end of the run)`,
       `browser   Chromium ${host.chromium} (headless, playwright-core), Node ${host.node}`,
       `method    sizes: library files each page loads, gzip = node zlib level 9`,
       `          times: performance.now() from navigation start, first animation frame with the banner`,

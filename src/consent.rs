@@ -110,7 +110,11 @@ pub struct Consent {
 impl Consent {
     /// No decisions yet under `policy`.
     pub fn new(policy: &Policy, gpc: bool) -> Consent {
-        Consent { policy_version: policy.version.clone(), decisions: Vec::new(), gpc }
+        Consent {
+            policy_version: policy.version.clone(),
+            decisions: Vec::new(),
+            gpc,
+        }
     }
 
     /// Where category `id` stands; `None` if the policy has no such category.
@@ -154,7 +158,12 @@ impl Consent {
             return false;
         };
         let before = self.state(policy, id);
-        let decision = Decision { category: id.to_owned(), revision: category.revision, choice, decided_at: now };
+        let decision = Decision {
+            category: id.to_owned(),
+            revision: category.revision,
+            choice,
+            decided_at: now,
+        };
         match self.decisions.iter_mut().find(|d| d.category == id) {
             Some(existing) => *existing = decision,
             None => self.decisions.push(decision),
@@ -181,7 +190,11 @@ impl Consent {
             out.push_str(&d.category);
             out.push(':');
             out.push_str(&d.revision.to_string());
-            out.push_str(if d.choice == Choice::Granted { ":g:" } else { ":d:" });
+            out.push_str(if d.choice == Choice::Granted {
+                ":g:"
+            } else {
+                ":d:"
+            });
             out.push_str(&base36(d.decided_at));
         }
         let sum = fnv1a(out.as_bytes());
@@ -214,7 +227,11 @@ impl Consent {
                 Some(c) if !c.always_on => {}
                 _ => return Err(DecodeError::UnknownCategory),
             }
-            if consent.decisions.iter().any(|d| d.category == decision.category) {
+            if consent
+                .decisions
+                .iter()
+                .any(|d| d.category == decision.category)
+            {
                 return Err(DecodeError::Malformed);
             }
             consent.decisions.push(decision);
@@ -225,22 +242,34 @@ impl Consent {
 
 fn decision(field: &str) -> Result<Decision, DecodeError> {
     let mut parts = field.split(':');
-    let (Some(category), Some(revision), Some(choice), Some(at), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(category), Some(revision), Some(choice), Some(at), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return Err(DecodeError::Malformed);
     };
-    let plain_id = !category.is_empty() && category.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    let revision = digits(revision, 10).and_then(|r| u32::try_from(r).ok()).filter(|r| *r >= 1);
+    let plain_id = !category.is_empty()
+        && category
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let revision = digits(revision, 10)
+        .and_then(|r| u32::try_from(r).ok())
+        .filter(|r| *r >= 1);
     let choice = match choice {
         "g" => Some(Choice::Granted),
         "d" => Some(Choice::Denied),
         _ => None,
     };
     match (plain_id, revision, choice, digits(at, 36)) {
-        (true, Some(revision), Some(choice), Some(decided_at)) => {
-            Ok(Decision { category: category.to_owned(), revision, choice, decided_at })
-        }
+        (true, Some(revision), Some(choice), Some(decided_at)) => Ok(Decision {
+            category: category.to_owned(),
+            revision,
+            choice,
+            decided_at,
+        }),
         _ => Err(DecodeError::Malformed),
     }
 }
@@ -271,13 +300,18 @@ fn base36(mut n: u64) -> String {
 }
 
 fn hex8(n: u32) -> String {
-    (0..8).rev().map(|i| char::from_digit((n >> (i * 4)) & 0xf, 16).unwrap_or('0')).collect()
+    (0..8)
+        .rev()
+        .map(|i| char::from_digit((n >> (i * 4)) & 0xf, 16).unwrap_or('0'))
+        .collect()
 }
 
 /// FNV-1a, 32 bit: detects damaged or hand-edited values. It is no MAC:
 /// a script on the page can rewrite consent anyway; this catches the rest.
 fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5, |h, b| (h ^ u32::from(*b)).wrapping_mul(0x0100_0193))
+    bytes.iter().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 #[cfg(test)]
@@ -302,7 +336,12 @@ mod tests {
 
     fn with_revision(id: &str, revision: u32) -> Policy {
         let mut policy = policy();
-        policy.categories.iter_mut().find(|c| c.id == id).unwrap().revision = revision;
+        policy
+            .categories
+            .iter_mut()
+            .find(|c| c.id == id)
+            .unwrap()
+            .revision = revision;
         policy
     }
 
@@ -319,7 +358,10 @@ mod tests {
     #[test]
     fn a_round_trip_keeps_every_decision() {
         let policy = policy();
-        let consent = decided(&[("statistics", Choice::Granted), ("preferences", Choice::Denied)]);
+        let consent = decided(&[
+            ("statistics", Choice::Granted),
+            ("preferences", Choice::Denied),
+        ]);
         let stored = consent.encode();
         assert!(stored.starts_with("1|"), "{stored}");
         let back = Consent::decode(&stored, &policy, false).unwrap();
@@ -331,9 +373,18 @@ mod tests {
 
     #[test]
     fn the_stored_value_is_a_valid_cookie_value_without_personal_data() {
-        let stored = decided(&[("statistics", Choice::Granted), ("preferences", Choice::Granted)]).encode();
+        let stored = decided(&[
+            ("statistics", Choice::Granted),
+            ("preferences", Choice::Granted),
+        ])
+        .encode();
         // RFC 6265 cookie-octet: no space, quote, comma, semicolon or backslash.
-        assert!(stored.bytes().all(|b| b.is_ascii_graphic() && !b"\",;\\".contains(&b)), "{stored}");
+        assert!(
+            stored
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"\",;\\".contains(&b)),
+            "{stored}"
+        );
         assert!(stored.len() < 80, "{stored}");
     }
 
@@ -342,13 +393,20 @@ mod tests {
         let policy = policy();
         let stored = decided(&[("statistics", Choice::Denied)]).encode();
         let forged = stored.replace(":d:", ":g:");
-        assert_eq!(Consent::decode(&forged, &policy, false), Err(DecodeError::Tampered));
+        assert_eq!(
+            Consent::decode(&forged, &policy, false),
+            Err(DecodeError::Tampered)
+        );
     }
 
     #[test]
     fn any_single_character_change_is_detected() {
         let policy = policy();
-        let stored = decided(&[("statistics", Choice::Denied), ("preferences", Choice::Granted)]).encode();
+        let stored = decided(&[
+            ("statistics", Choice::Denied),
+            ("preferences", Choice::Granted),
+        ])
+        .encode();
         for i in 0..stored.len() {
             for replacement in [b'0', b'g', b'|', b'z'] {
                 let mut bytes = stored.clone().into_bytes();
@@ -357,7 +415,10 @@ mod tests {
                 }
                 bytes[i] = replacement;
                 let changed = String::from_utf8(bytes).unwrap();
-                assert!(Consent::decode(&changed, &policy, false).is_err(), "{changed} was accepted");
+                assert!(
+                    Consent::decode(&changed, &policy, false).is_err(),
+                    "{changed} was accepted"
+                );
             }
         }
     }
@@ -367,16 +428,25 @@ mod tests {
         let policy = policy();
         let mut consent = decided(&[("statistics", Choice::Granted)]);
         consent.decisions[0].category = "marketing".into();
-        assert_eq!(Consent::decode(&consent.encode(), &policy, false), Err(DecodeError::UnknownCategory));
+        assert_eq!(
+            Consent::decode(&consent.encode(), &policy, false),
+            Err(DecodeError::UnknownCategory)
+        );
         consent.decisions[0].category = "necessary".into();
-        assert_eq!(Consent::decode(&consent.encode(), &policy, false), Err(DecodeError::UnknownCategory));
+        assert_eq!(
+            Consent::decode(&consent.encode(), &policy, false),
+            Err(DecodeError::UnknownCategory)
+        );
     }
 
     #[test]
     fn a_record_of_another_policy_version_is_discarded() {
         let mut consent = decided(&[("statistics", Choice::Granted)]);
         consent.policy_version = "2020.1".into();
-        assert_eq!(Consent::decode(&consent.encode(), &policy(), false), Err(DecodeError::OtherVersion));
+        assert_eq!(
+            Consent::decode(&consent.encode(), &policy(), false),
+            Err(DecodeError::OtherVersion)
+        );
     }
 
     #[test]
@@ -396,13 +466,19 @@ mod tests {
         ] {
             let body = body.replace("2026.11-1", &policy.version);
             let stored = format!("{body}|{}", hex8(fnv1a(body.as_bytes())));
-            assert!(Consent::decode(&stored, &policy, false).is_err(), "{stored}");
+            assert!(
+                Consent::decode(&stored, &policy, false).is_err(),
+                "{stored}"
+            );
         }
     }
 
     #[test]
     fn a_new_revision_asks_again_for_that_category_only() {
-        let consent = decided(&[("statistics", Choice::Granted), ("preferences", Choice::Granted)]);
+        let consent = decided(&[
+            ("statistics", Choice::Granted),
+            ("preferences", Choice::Granted),
+        ]);
         let stats = policy().category("statistics").unwrap().revision;
         let bumped = with_revision("statistics", stats + 1);
         let back = Consent::decode(&consent.encode(), &bumped, false).unwrap();
@@ -415,7 +491,10 @@ mod tests {
     fn gpc_denies_what_is_undecided_without_asking_and_opt_in_still_works() {
         let policy = policy();
         let mut consent = Consent::new(&policy, true);
-        assert_eq!(consent.state(&policy, "statistics"), Some(State::DeniedBySignal));
+        assert_eq!(
+            consent.state(&policy, "statistics"),
+            Some(State::DeniedBySignal)
+        );
         assert!(consent.pending(&policy).is_empty());
         assert!(consent.decide(&policy, "statistics", Choice::Granted, NOW));
         assert_eq!(consent.state(&policy, "statistics"), Some(State::Granted));

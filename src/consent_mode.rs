@@ -20,7 +20,8 @@ pub fn signals(policy: &Policy, consent: &Consent) -> Vec<(&'static str, bool)> 
         .iter()
         .map(|signal| {
             let granted = policy.categories.iter().any(|c| {
-                c.consent_mode.contains(signal) && consent.state(policy, &c.id).is_some_and(|s| s.allows())
+                c.consent_mode.contains(signal)
+                    && consent.state(policy, &c.id).is_some_and(|s| s.allows())
             });
             (*signal, granted)
         })
@@ -36,7 +37,11 @@ mod tests {
     fn before_any_decision_only_security_storage_is_granted() {
         let policy = Policy::mohprompt();
         let consent = Consent::new(&policy, false);
-        let granted: Vec<&str> = signals(&policy, &consent).into_iter().filter(|s| s.1).map(|s| s.0).collect();
+        let granted: Vec<&str> = signals(&policy, &consent)
+            .into_iter()
+            .filter(|s| s.1)
+            .map(|s| s.0)
+            .collect();
         assert_eq!(granted, ["security_storage"]);
     }
 

@@ -74,7 +74,10 @@ const MAX_DEPTH: usize = 64;
 /// assert!(parse("[1, 2,]").is_err());
 /// ```
 pub fn parse(input: &str) -> Result<Value, SyntaxError> {
-    let mut reader = Reader { bytes: input.as_bytes(), pos: 0 };
+    let mut reader = Reader {
+        bytes: input.as_bytes(),
+        pos: 0,
+    };
     let value = reader.value(0)?;
     reader.skip_space();
     if reader.pos != reader.bytes.len() {
@@ -90,7 +93,10 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn error(&self, problem: &'static str) -> SyntaxError {
-        SyntaxError { offset: self.pos, problem }
+        SyntaxError {
+            offset: self.pos,
+            problem,
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -155,7 +161,10 @@ impl Reader<'_> {
             let key_at = self.pos;
             let key = self.string()?;
             if members.iter().any(|(k, _)| *k == key) {
-                return Err(SyntaxError { offset: key_at, problem: "duplicate key" });
+                return Err(SyntaxError {
+                    offset: key_at,
+                    problem: "duplicate key",
+                });
             }
             self.skip_space();
             self.expect(b':', "expected ':'")?;
@@ -249,7 +258,9 @@ impl Reader<'_> {
     }
 
     fn escape(&mut self) -> Result<char, SyntaxError> {
-        let byte = self.peek().ok_or_else(|| self.error("unterminated string"))?;
+        let byte = self
+            .peek()
+            .ok_or_else(|| self.error("unterminated string"))?;
         self.pos += 1;
         Ok(match byte {
             b'"' => '"',
@@ -307,9 +318,17 @@ mod tests {
             Value::Object(vec![
                 (
                     "a".into(),
-                    Value::Array(vec![Value::Int(1), Value::Int(-2), Value::Bool(true), Value::Null])
+                    Value::Array(vec![
+                        Value::Int(1),
+                        Value::Int(-2),
+                        Value::Bool(true),
+                        Value::Null
+                    ])
                 ),
-                ("b".into(), Value::Object(vec![("c".into(), Value::Str("d".into()))])),
+                (
+                    "b".into(),
+                    Value::Object(vec![("c".into(), Value::Str("d".into()))])
+                ),
             ])
         );
     }

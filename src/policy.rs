@@ -143,10 +143,23 @@ impl Policy {
 
     fn from_value(root: &Value) -> Result<Policy, PolicyError> {
         let root = Node::root(root);
-        root.only_keys(&["version", "controller", "policy_url", "categories", "purposes", "forms"])?;
+        root.only_keys(&[
+            "version",
+            "controller",
+            "policy_url",
+            "categories",
+            "purposes",
+            "forms",
+        ])?;
         let version = root.field("version")?.string()?;
-        if version.len() > 32 || !version.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
-            return Err(root.field("version")?.problem("use 1 to 32 of A-Z a-z 0-9 . _ -"));
+        if version.len() > 32
+            || !version
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        {
+            return Err(root
+                .field("version")?
+                .problem("use 1 to 32 of A-Z a-z 0-9 . _ -"));
         }
         let controller = controller(&root.field("controller")?)?;
         let policy_url = url(&root.field("policy_url")?)?;
@@ -174,7 +187,12 @@ impl Policy {
         if let Some(forms) = root.optional("forms") {
             forms.members()?;
         }
-        Ok(Policy { version, controller, policy_url, categories })
+        Ok(Policy {
+            version,
+            controller,
+            policy_url,
+            categories,
+        })
     }
 }
 
@@ -203,7 +221,11 @@ fn category(node: &Node) -> Result<Category, PolicyError> {
     ])?;
     let id_node = node.field("id")?;
     let id = id_node.string()?;
-    if id.len() > 32 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+    if id.len() > 32
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
         return Err(id_node.problem("use 1 to 32 of a-z 0-9 _"));
     }
     let always_on = match node.optional("always_on") {
@@ -256,7 +278,11 @@ fn cookie_pattern(node: &Node) -> Result<CookiePattern, PolicyError> {
         return Err(node.problem("not a cookie name (a trailing * matches a prefix)"));
     }
     let stem = stem.to_owned();
-    Ok(if prefix { CookiePattern::Prefix(stem) } else { CookiePattern::Exact(stem) })
+    Ok(if prefix {
+        CookiePattern::Prefix(stem)
+    } else {
+        CookiePattern::Exact(stem)
+    })
 }
 
 fn url(node: &Node) -> Result<String, PolicyError> {
@@ -298,11 +324,17 @@ struct Node<'a> {
 
 impl<'a> Node<'a> {
     fn root(value: &'a Value) -> Node<'a> {
-        Node { value, path: String::new() }
+        Node {
+            value,
+            path: String::new(),
+        }
     }
 
     fn problem(&self, problem: &str) -> PolicyError {
-        PolicyError { path: self.path.clone(), problem: problem.to_owned() }
+        PolicyError {
+            path: self.path.clone(),
+            problem: problem.to_owned(),
+        }
     }
 
     fn expected(&self, what: &str) -> PolicyError {
@@ -333,7 +365,10 @@ impl<'a> Node<'a> {
     fn only_keys(&self, known: &[&str]) -> Result<(), PolicyError> {
         for (key, _) in self.members()? {
             if !known.contains(&key.as_str()) {
-                return Err(PolicyError { path: self.child_path(key), problem: "unknown key".into() });
+                return Err(PolicyError {
+                    path: self.child_path(key),
+                    problem: "unknown key".into(),
+                });
             }
         }
         Ok(())
@@ -341,13 +376,18 @@ impl<'a> Node<'a> {
 
     fn optional(&self, key: &str) -> Option<Node<'a>> {
         let value = self.value.get(key)?;
-        Some(Node { value, path: self.child_path(key) })
+        Some(Node {
+            value,
+            path: self.child_path(key),
+        })
     }
 
     fn field(&self, key: &str) -> Result<Node<'a>, PolicyError> {
         self.members()?;
-        self.optional(key)
-            .ok_or_else(|| PolicyError { path: self.child_path(key), problem: "missing".into() })
+        self.optional(key).ok_or_else(|| PolicyError {
+            path: self.child_path(key),
+            problem: "missing".into(),
+        })
     }
 
     fn items(&self) -> Result<Vec<Node<'a>>, PolicyError> {
@@ -384,7 +424,10 @@ impl<'a> Node<'a> {
 
     fn text(&self) -> Result<Text, PolicyError> {
         self.only_keys(&["th", "en"])?;
-        Ok(Text { th: self.field("th")?.string()?, en: self.field("en")?.string()? })
+        Ok(Text {
+            th: self.field("th")?.string()?,
+            en: self.field("en")?.string()?,
+        })
     }
 }
 
@@ -451,7 +494,12 @@ mod tests {
 
     #[test]
     fn a_missing_text_names_its_path() {
-        let err = error(|t| *t = t.replace(r#""title": {"th": "สถิติ", "en": "Statistics"}"#, r#""title": {"en": "Statistics"}"#));
+        let err = error(|t| {
+            *t = t.replace(
+                r#""title": {"th": "สถิติ", "en": "Statistics"}"#,
+                r#""title": {"en": "Statistics"}"#,
+            )
+        });
         assert_eq!(err, "categories[2].title.th: missing");
     }
 
@@ -461,8 +509,12 @@ mod tests {
         assert_eq!(err, "categories[2].revision: must be a whole number from 1");
         let err = error(|t| *t = t.replace(r#""phone": "02 590 1000""#, r#""phone": 25901000"#));
         assert_eq!(err, "controller.phone: expected a string, found a number");
-        let err = error(|t| *t = t.replace(r#""cookies": ["_ga", "_ga_*"]"#, r#""cookies": "_ga""#));
-        assert_eq!(err, "categories[2].cookies: expected an array, found a string");
+        let err =
+            error(|t| *t = t.replace(r#""cookies": ["_ga", "_ga_*"]"#, r#""cookies": "_ga""#));
+        assert_eq!(
+            err,
+            "categories[2].cookies: expected an array, found a string"
+        );
     }
 
     #[test]
@@ -482,7 +534,10 @@ mod tests {
     #[test]
     fn a_policy_without_a_necessary_category_is_refused() {
         let err = error(|t| *t = t.replace(r#""always_on": true,"#, ""));
-        assert_eq!(err, "categories: needs an always_on category for strictly necessary cookies");
+        assert_eq!(
+            err,
+            "categories: needs an always_on category for strictly necessary cookies"
+        );
     }
 
     #[test]
@@ -498,9 +553,15 @@ mod tests {
         let err = error(|t| *t = t.replace("2026.11-1", "2026 11|1"));
         assert_eq!(err, "version: use 1 to 32 of A-Z a-z 0-9 . _ -");
         let err = error(|t| *t = t.replace(r#""_ga_*""#, r#""bad;name""#));
-        assert_eq!(err, "categories[2].cookies[1]: not a cookie name (a trailing * matches a prefix)");
+        assert_eq!(
+            err,
+            "categories[2].cookies[1]: not a cookie name (a trailing * matches a prefix)"
+        );
         let err = error(|t| *t = t.replace(r#"["analytics_storage"]"#, r#"["analytics"]"#));
-        assert_eq!(err, "categories[2].consent_mode[0]: not a Consent Mode v2 signal");
+        assert_eq!(
+            err,
+            "categories[2].consent_mode[0]: not a Consent Mode v2 signal"
+        );
     }
 
     #[test]
@@ -508,7 +569,10 @@ mod tests {
         let err = error(|t| *t = t.replace(r#""en": "Counts visits""#, r#""en": "  ""#));
         assert_eq!(err, "categories[2].description.en: must not be empty");
         let err = Policy::from_json("{\"version\": ").unwrap_err().to_string();
-        assert_eq!(err, "policy: invalid JSON at byte 12: unexpected end of input");
+        assert_eq!(
+            err,
+            "policy: invalid JSON at byte 12: unexpected end of input"
+        );
         let err = Policy::from_json("[]").unwrap_err().to_string();
         assert_eq!(err, "policy: expected an object, found an array");
     }

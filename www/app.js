@@ -2,6 +2,7 @@
 // can route it to a changed copy; if that fails the module's bundled policy is used instead.
 
 import init, { Privacy } from '/pkg/mohprompt_privacy.js';
+import { keepPageClearOfBanner } from '/banner-space.js';
 
 const RECEIPT_ENDPOINT = '/api/consent-receipts';
 
@@ -33,5 +34,6 @@ function startPrivacy(policy, lang) {
   }
 }
 
+keepPageClearOfBanner();
 const [, policy] = await Promise.all([init(), fetchPolicy()]);
 window.privacy = startPrivacy(policy, requestedLanguage());

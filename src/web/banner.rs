@@ -41,7 +41,10 @@ pub fn banner(view: &View, reask: &[&str]) -> Element {
         let list = element(&doc, "ul", "mpp-reask");
         for category in reask.iter().filter_map(|id| view.policy.category(id)) {
             let item = element(&doc, "li", "");
-            append(&item, &[&text(&doc, "strong", "", category.title.get(view.lang))]);
+            append(
+                &item,
+                &[&text(&doc, "strong", "", category.title.get(view.lang))],
+            );
             if let Some(note) = &category.change_note {
                 append(&item, &[&text(&doc, "span", "", note.get(view.lang))]);
             }
@@ -88,7 +91,10 @@ pub fn dialog(view: &View) -> HtmlDialogElement {
 
     let list = element(&doc, "ul", "mpp-categories");
     for category in &view.policy.categories {
-        let state = view.consent.state(view.policy, &category.id).unwrap_or(State::Unset);
+        let state = view
+            .consent
+            .state(view.policy, &category.id)
+            .unwrap_or(State::Unset);
         let id = String::from("mpp-cat-") + &category.id;
         let description_id = id.clone() + "-desc";
 
@@ -109,7 +115,12 @@ pub fn dialog(view: &View) -> HtmlDialogElement {
             set(&toggle, "disabled", "");
             append(&row, &[&text(&doc, "span", "mpp-badge", words.always_on)]);
         }
-        let description = text(&doc, "p", "mpp-description", category.description.get(view.lang));
+        let description = text(
+            &doc,
+            "p",
+            "mpp-description",
+            category.description.get(view.lang),
+        );
         set(&description, "id", &description_id);
         append(&item, &[&row, &description]);
         append(&list, &[&item]);
@@ -118,7 +129,15 @@ pub fn dialog(view: &View) -> HtmlDialogElement {
     let notice = element(&doc, "p", "mpp-note");
     set(&notice, "role", "status");
     set(&notice, "data-privacy-reload-notice", "");
-    append(&root, &[&list, &notice, &policy_link(view), &actions(view.lang, true)]);
+    append(
+        &root,
+        &[
+            &list,
+            &notice,
+            &policy_link(view),
+            &actions(view.lang, true),
+        ],
+    );
     root.unchecked_into()
 }
 

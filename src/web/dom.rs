@@ -6,7 +6,9 @@ use web_sys::{Document, Element, HtmlElement};
 /// The page's window and document. The module only runs in a page, so their
 /// absence is a programming error, not an input error.
 pub fn document() -> Document {
-    web_sys::window().and_then(|w| w.document()).unwrap_or_else(|| unreachable!())
+    web_sys::window()
+        .and_then(|w| w.document())
+        .unwrap_or_else(|| unreachable!())
 }
 
 /// `<tag class="class">`.

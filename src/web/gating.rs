@@ -12,18 +12,26 @@ use crate::policy::CookiePattern;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlScriptElement;
 
-const GATED: &str = "script[type=\"text/plain\"][data-consent-category]:not([data-consent-activated])";
+const GATED: &str =
+    "script[type=\"text/plain\"][data-consent-category]:not([data-consent-activated])";
 
 /// Runs every waiting gated script whose category `allowed` accepts.
 pub fn activate_scripts(allowed: impl Fn(&str) -> bool) {
     let doc = dom::document();
-    let Ok(waiting) = doc.query_selector_all(GATED) else { return };
+    let Ok(waiting) = doc.query_selector_all(GATED) else {
+        return;
+    };
     // A NodeList from querySelectorAll is static and in document order.
     for i in 0..waiting.length() {
-        let Some(original) = waiting.item(i).and_then(|n| n.dyn_into::<HtmlScriptElement>().ok()) else {
+        let Some(original) = waiting
+            .item(i)
+            .and_then(|n| n.dyn_into::<HtmlScriptElement>().ok())
+        else {
             continue;
         };
-        let category = original.get_attribute("data-consent-category").unwrap_or_default();
+        let category = original
+            .get_attribute("data-consent-category")
+            .unwrap_or_default();
         if allowed(&category) {
             activate(&original);
         }
@@ -32,7 +40,10 @@ pub fn activate_scripts(allowed: impl Fn(&str) -> bool) {
 
 fn activate(original: &HtmlScriptElement) {
     let doc = dom::document();
-    let Some(script) = doc.create_element("script").ok().and_then(|e| e.dyn_into::<HtmlScriptElement>().ok())
+    let Some(script) = doc
+        .create_element("script")
+        .ok()
+        .and_then(|e| e.dyn_into::<HtmlScriptElement>().ok())
     else {
         return;
     };
@@ -70,8 +81,13 @@ fn activate(original: &HtmlScriptElement) {
 /// Deletes every cookie visible to the page that one of `patterns` covers,
 /// on this host and its parent domains, for `/` and the current path.
 pub fn delete_cookies(patterns: &[CookiePattern]) {
-    let Some(window) = web_sys::window() else { return };
-    let Some(doc) = window.document().and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) else {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(doc) = window
+        .document()
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+    else {
         return;
     };
     let host = window.location().hostname().unwrap_or_default();
@@ -101,4 +117,3 @@ pub fn delete_cookies(patterns: &[CookiePattern]) {
         }
     }
 }
-

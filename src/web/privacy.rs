@@ -117,7 +117,11 @@ impl Privacy {
     pub fn start(options: Option<PrivacyOptions>) -> Result<Privacy, JsError> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let option = |key: &str| {
-            if options.is_object() { Reflect::get(&options, &key.into()).unwrap_or_default() } else { JsValue::UNDEFINED }
+            if options.is_object() {
+                Reflect::get(&options, &key.into()).unwrap_or_default()
+            } else {
+                JsValue::UNDEFINED
+            }
         };
         let policy = load_policy(&option("policy"))?;
         let lang = choose_lang(&option("lang"), &option("liff"))?;
@@ -136,7 +140,10 @@ impl Privacy {
                 Consent::new(&policy, gpc)
             }),
             Stored::Conflict => {
-                discard(&store, "stored consent differs between cookie and localStorage");
+                discard(
+                    &store,
+                    "stored consent differs between cookie and localStorage",
+                );
                 Consent::new(&policy, gpc)
             }
         };
@@ -153,18 +160,30 @@ impl Privacy {
             gtag,
         };
         let shared = Rc::new(RefCell::new(inner));
-        let privacy = Privacy { listeners: listen(&shared), shared };
+        let privacy = Privacy {
+            listeners: listen(&shared),
+            shared,
+        };
 
         let (signalled, pending) = {
             let inner = privacy.shared.borrow();
-            let signalled = inner.policy.categories.iter().any(|c| inner.state(&c.id) == State::DeniedBySignal);
+            let signalled = inner
+                .policy
+                .categories
+                .iter()
+                .any(|c| inner.state(&c.id) == State::DeniedBySignal);
             (signalled, !inner.consent.pending(&inner.policy).is_empty())
         };
         // Consent Mode wants its defaults (everything denied but what is
         // always on) before any tag runs; stored decisions follow as an update.
         let defaults = {
             let inner = privacy.shared.borrow();
-            inner.gtag.clone().map(|g| (g, consent_mode::signals(&inner.policy, &Consent::new(&inner.policy, false))))
+            inner.gtag.clone().map(|g| {
+                (
+                    g,
+                    consent_mode::signals(&inner.policy, &Consent::new(&inner.policy, false)),
+                )
+            })
         };
         if let Some((gtag, defaults)) = defaults {
             signals::consent_mode(&gtag, "default", &defaults);
@@ -222,7 +241,11 @@ impl Privacy {
             message.push_str(id);
             return Err(JsError::new(&message));
         }
-        let choice = if granted { Choice::Granted } else { Choice::Denied };
+        let choice = if granted {
+            Choice::Granted
+        } else {
+            Choice::Denied
+        };
         decide(&self.shared, &[(id.to_owned(), choice)], Method::Api);
         Ok(())
     }
@@ -236,7 +259,9 @@ impl Privacy {
     pub fn on(&self, event: PrivacyEvent, callback: Function) -> Result<(), JsError> {
         let name = JsValue::from(event).as_string().unwrap_or_default();
         if !EVENTS.contains(&name.as_str()) {
-            return Err(JsError::new("on: expected 'consent', 'change', 'receipt' or 'submit'"));
+            return Err(JsError::new(
+                "on: expected 'consent', 'change', 'receipt' or 'submit'",
+            ));
         }
         self.shared.borrow_mut().callbacks.push((name, callback));
         Ok(())
@@ -246,7 +271,8 @@ impl Privacy {
     pub fn destroy(&mut self) {
         let doc = dom::document();
         for (event, listener) in self.listeners.drain(..) {
-            let _ = doc.remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+            let _ =
+                doc.remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
         }
         let mut inner = self.shared.borrow_mut();
         if let Some((banner, _)) = inner.banner.take() {
@@ -281,11 +307,20 @@ impl Inner {
     }
 
     fn every_category(&self, choice: Choice) -> Vec<(String, Choice)> {
-        self.policy.categories.iter().filter(|c| !c.always_on).map(|c| (c.id.clone(), choice)).collect()
+        self.policy
+            .categories
+            .iter()
+            .filter(|c| !c.always_on)
+            .map(|c| (c.id.clone(), choice))
+            .collect()
     }
 
     fn view(&self) -> View<'_> {
-        View { policy: &self.policy, consent: &self.consent, lang: self.lang }
+        View {
+            policy: &self.policy,
+            consent: &self.consent,
+            lang: self.lang,
+        }
     }
 }
 
@@ -295,7 +330,10 @@ fn load_policy(value: &JsValue) -> Result<Policy, JsError> {
     } else if let Some(text) = value.as_string() {
         text
     } else {
-        JSON::stringify(value).ok().and_then(|s| s.as_string()).unwrap_or_default()
+        JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
     };
     Policy::from_json(&text).map_err(|e| JsError::new(&e.to_string()))
 }
@@ -311,7 +349,11 @@ fn choose_lang(option: &JsValue, liff: &JsValue) -> Result<Lang, JsError> {
         .and_then(|f| f.call0(liff).ok())
         .and_then(|v| v.as_string());
     let window = web_sys::window();
-    let from_page = window.as_ref().and_then(|w| w.document()).and_then(|d| d.document_element()).map(|e| e.get_attribute("lang").unwrap_or_default());
+    let from_page = window
+        .as_ref()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .map(|e| e.get_attribute("lang").unwrap_or_default());
     let from_browser = window.and_then(|w| w.navigator().language());
     Ok([from_liff, from_page, from_browser]
         .into_iter()
@@ -360,7 +402,13 @@ fn decide(shared: &Shared, choices: &[(String, Choice)], method: Method) {
 /// Applies the current decisions to the page, then tells it: cookies of
 /// withdrawn categories deleted, gated scripts run, Consent Mode updated,
 /// events dispatched. Runs with no borrow held: page code may re-enter.
-fn after_decision(shared: &Shared, method: Method, changed: &[String], withdrawn: &[String], announce: bool) {
+fn after_decision(
+    shared: &Shared,
+    method: Method,
+    changed: &[String],
+    withdrawn: &[String],
+    announce: bool,
+) {
     let (allowed, patterns, signals, gtag, decisions, callbacks, decided) = {
         let inner = shared.borrow();
         let allowed: Vec<String> = inner
@@ -382,7 +430,15 @@ fn after_decision(shared: &Shared, method: Method, changed: &[String], withdrawn
         }
         let signals = consent_mode::signals(&inner.policy, &inner.consent);
         let decided = inner.consent.has_decisions() || inner.consent.gpc;
-        (allowed, patterns, signals, inner.gtag.clone(), inner.decisions(), inner.callbacks.clone(), decided)
+        (
+            allowed,
+            patterns,
+            signals,
+            inner.gtag.clone(),
+            inner.decisions(),
+            inner.callbacks.clone(),
+            decided,
+        )
     };
     gating::delete_cookies(&patterns);
     if let (Some(gtag), true) = (gtag, decided) {
@@ -401,7 +457,11 @@ fn after_decision(shared: &Shared, method: Method, changed: &[String], withdrawn
         let ids: Array = changed.iter().map(|id| JsValue::from_str(id)).collect();
         let _ = Reflect::set(&detail, &"decisions".into(), &decisions);
         let _ = Reflect::set(&detail, &"changed".into(), &ids);
-        let _ = Reflect::set(&detail, &"reloadRequired".into(), &(!withdrawn.is_empty()).into());
+        let _ = Reflect::set(
+            &detail,
+            &"reloadRequired".into(),
+            &(!withdrawn.is_empty()).into(),
+        );
         emit(&callbacks, "change", &detail);
     }
 }
@@ -427,10 +487,27 @@ fn show_banner(shared: &Shared) {
     if let Some((old, _)) = inner.banner.take() {
         old.remove();
     }
-    let pending: Vec<String> = inner.consent.pending(&inner.policy).into_iter().map(String::from).collect();
-    let reask: Vec<&str> = if inner.consent.has_decisions() { pending.iter().map(String::as_str).collect() } else { Vec::new() };
+    let pending: Vec<String> = inner
+        .consent
+        .pending(&inner.policy)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let reask: Vec<&str> = if inner.consent.has_decisions() {
+        pending.iter().map(String::as_str).collect()
+    } else {
+        Vec::new()
+    };
     let element = banner::banner(&inner.view(), &reask);
-    let scope = if pending.is_empty() { inner.every_category(Choice::Granted).into_iter().map(|c| c.0).collect() } else { pending };
+    let scope = if pending.is_empty() {
+        inner
+            .every_category(Choice::Granted)
+            .into_iter()
+            .map(|c| c.0)
+            .collect()
+    } else {
+        pending
+    };
     if let Some(body) = dom::document().body() {
         let _ = body.prepend_with_node_1(&element);
     }
@@ -455,14 +532,22 @@ fn open_preferences(shared: &Shared, opener: Option<Element>) {
 fn close_preferences(shared: &Shared) {
     let (dialog, opener, banner) = {
         let mut inner = shared.borrow_mut();
-        (inner.dialog.take(), inner.opener.take(), inner.banner.as_ref().map(|b| b.0.clone()))
+        (
+            inner.dialog.take(),
+            inner.opener.take(),
+            inner.banner.as_ref().map(|b| b.0.clone()),
+        )
     };
     let Some(dialog) = dialog else { return };
     dialog.close();
     dialog.remove();
     // Focus goes back where it came from, or to the banner if that is gone.
     let target = opener.filter(|o| o.is_connected()).or_else(|| {
-        banner.and_then(|b| b.query_selector("[data-privacy-action=\"customize\"]").ok().flatten())
+        banner.and_then(|b| {
+            b.query_selector("[data-privacy-action=\"customize\"]")
+                .ok()
+                .flatten()
+        })
     });
     if let Some(target) = target {
         dom::focus(&target);
@@ -473,46 +558,86 @@ fn close_preferences(shared: &Shared) {
 /// and records them; the dialog stays open to show the reload notice when
 /// something was withdrawn.
 fn save_preferences(shared: &Shared, set_all: Option<bool>) {
-    let Some(dialog) = shared.borrow().dialog.clone() else { return };
-    let Ok(toggles) = dialog.query_selector_all("input[data-privacy-category]:not([disabled])") else { return };
+    let Some(dialog) = shared.borrow().dialog.clone() else {
+        return;
+    };
+    let Ok(toggles) = dialog.query_selector_all("input[data-privacy-category]:not([disabled])")
+    else {
+        return;
+    };
     let mut choices = Vec::new();
     for i in 0..toggles.length() {
-        let Some(toggle) = toggles.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(toggle) = toggles
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             continue;
         };
         if let Some(all) = set_all {
             toggle.set_checked(all);
         }
-        let id = toggle.get_attribute("data-privacy-category").unwrap_or_default();
-        choices.push((id, if toggle.checked() { Choice::Granted } else { Choice::Denied }));
+        let id = toggle
+            .get_attribute("data-privacy-category")
+            .unwrap_or_default();
+        choices.push((
+            id,
+            if toggle.checked() {
+                Choice::Granted
+            } else {
+                Choice::Denied
+            },
+        ));
     }
-    let before: Vec<bool> = choices.iter().map(|(id, _)| shared.borrow().state(id).allows()).collect();
+    let before: Vec<bool> = choices
+        .iter()
+        .map(|(id, _)| shared.borrow().state(id).allows())
+        .collect();
     decide(shared, &choices, Method::PrivacyCentre);
-    let withdrew = choices.iter().zip(before).any(|((id, _), was)| was && !shared.borrow().state(id).allows());
+    let withdrew = choices
+        .iter()
+        .zip(before)
+        .any(|((id, _), was)| was && !shared.borrow().state(id).allows());
     if !withdrew {
         close_preferences(shared);
     }
 }
 
 fn on_click(shared: &Shared, event: &Event) {
-    let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+    let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
     if let Ok(Some(opener)) = target.closest("[data-privacy-open]") {
         event.prevent_default();
         open_preferences(shared, Some(opener));
         return;
     }
-    let Ok(Some(button)) = target.closest("[data-privacy-action]") else { return };
-    let Ok(Some(root)) = button.closest("[data-privacy-banner],[data-privacy-dialog]") else { return };
+    let Ok(Some(button)) = target.closest("[data-privacy-action]") else {
+        return;
+    };
+    let Ok(Some(root)) = button.closest("[data-privacy-banner],[data-privacy-dialog]") else {
+        return;
+    };
     let in_dialog = root.has_attribute("data-privacy-dialog");
-    let action = button.get_attribute("data-privacy-action").unwrap_or_default();
+    let action = button
+        .get_attribute("data-privacy-action")
+        .unwrap_or_default();
     match (action.as_str(), in_dialog) {
         ("accept-all", true) => save_preferences(shared, Some(true)),
         ("reject-all", true) => save_preferences(shared, Some(false)),
         ("save", true) => save_preferences(shared, None),
         ("close", true) => close_preferences(shared),
         ("accept-all" | "reject-all", false) => {
-            let choice = if action == "accept-all" { Choice::Granted } else { Choice::Denied };
-            let scope = shared.borrow().banner.as_ref().map(|b| b.1.clone()).unwrap_or_default();
+            let choice = if action == "accept-all" {
+                Choice::Granted
+            } else {
+                Choice::Denied
+            };
+            let scope = shared
+                .borrow()
+                .banner
+                .as_ref()
+                .map(|b| b.1.clone())
+                .unwrap_or_default();
             let choices: Vec<(String, Choice)> = scope.into_iter().map(|id| (id, choice)).collect();
             decide(shared, &choices, Method::Banner);
         }
@@ -529,15 +654,23 @@ fn on_click(shared: &Shared, event: &Event) {
 
 /// Escape closes the dialog (not consent); Tab cycles inside it.
 fn on_keydown(shared: &Shared, event: &KeyboardEvent) {
-    let Some(dialog) = shared.borrow().dialog.clone() else { return };
+    let Some(dialog) = shared.borrow().dialog.clone() else {
+        return;
+    };
     match event.key().as_str() {
         "Escape" => {
             event.prevent_default();
             close_preferences(shared);
         }
         "Tab" => {
-            let Ok(focusable) = dialog.query_selector_all("button,a[href],input:not([disabled])") else { return };
-            let (Some(first), Some(last)) = (focusable.item(0), focusable.item(focusable.length().saturating_sub(1))) else {
+            let Ok(focusable) = dialog.query_selector_all("button,a[href],input:not([disabled])")
+            else {
+                return;
+            };
+            let (Some(first), Some(last)) = (
+                focusable.item(0),
+                focusable.item(focusable.length().saturating_sub(1)),
+            ) else {
                 return;
             };
             let active: Option<web_sys::Node> = dom::document().active_element().map(Into::into);

@@ -15,7 +15,10 @@ pub fn global_privacy_control() -> bool {
 /// The page's `window.gtag`, if it has one.
 pub fn gtag() -> Option<Function> {
     let window = web_sys::window()?;
-    Reflect::get(&window, &JsValue::from_str("gtag")).ok()?.dyn_into::<Function>().ok()
+    Reflect::get(&window, &JsValue::from_str("gtag"))
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()
 }
 
 /// Calls `gtag('consent', command, { signal: 'granted' | 'denied', … })`.
@@ -23,8 +26,17 @@ pub fn consent_mode(gtag: &Function, command: &str, signals: &[(&str, bool)]) {
     let params = Object::new();
     for (signal, granted) in signals {
         let state = if *granted { "granted" } else { "denied" };
-        let _ = Reflect::set(&params, &JsValue::from_str(signal), &JsValue::from_str(state));
+        let _ = Reflect::set(
+            &params,
+            &JsValue::from_str(signal),
+            &JsValue::from_str(state),
+        );
     }
     // A throwing gtag must not stop the module.
-    let _ = gtag.call3(&JsValue::UNDEFINED, &"consent".into(), &command.into(), &params);
+    let _ = gtag.call3(
+        &JsValue::UNDEFINED,
+        &"consent".into(),
+        &command.into(),
+        &params,
+    );
 }

@@ -42,7 +42,10 @@ impl ConsentStore {
         if !self.persistent {
             return Stored::Nothing;
         }
-        match (read_cookie(), local().and_then(|s| s.get_item(CONSENT_KEY).ok().flatten())) {
+        match (
+            read_cookie(),
+            local().and_then(|s| s.get_item(CONSENT_KEY).ok().flatten()),
+        ) {
             (Some(c), Some(l)) if c != l => Stored::Conflict,
             (Some(v), _) | (None, Some(v)) => Stored::Value(v),
             (None, None) => Stored::Nothing,
@@ -82,12 +85,17 @@ fn local() -> Option<Storage> {
 }
 
 fn html_document() -> Option<HtmlDocument> {
-    web_sys::window()?.document()?.dyn_into::<HtmlDocument>().ok()
+    web_sys::window()?
+        .document()?
+        .dyn_into::<HtmlDocument>()
+        .ok()
 }
 
 /// Every `name=value` pair of `document.cookie`, or none where it throws.
 pub fn cookie_pairs() -> Vec<(String, String)> {
-    let all = html_document().and_then(|d| d.cookie().ok()).unwrap_or_default();
+    let all = html_document()
+        .and_then(|d| d.cookie().ok())
+        .unwrap_or_default();
     all.split(';')
         .filter_map(|pair| {
             let (name, value) = pair.split_once('=')?;
@@ -97,7 +105,10 @@ pub fn cookie_pairs() -> Vec<(String, String)> {
 }
 
 fn read_cookie() -> Option<String> {
-    cookie_pairs().into_iter().find(|(name, value)| name == CONSENT_KEY && !value.is_empty()).map(|(_, v)| v)
+    cookie_pairs()
+        .into_iter()
+        .find(|(name, value)| name == CONSENT_KEY && !value.is_empty())
+        .map(|(_, v)| v)
 }
 
 fn write_cookie(value: &str, max_age: &str) {
@@ -115,5 +126,7 @@ fn write_cookie(value: &str, max_age: &str) {
 }
 
 fn is_https() -> bool {
-    web_sys::window().and_then(|w| w.location().protocol().ok()).is_some_and(|p| p == "https:")
+    web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|p| p == "https:")
 }

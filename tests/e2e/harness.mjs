@@ -251,7 +251,7 @@ export class Session {
    * Waits until the network has been quiet for quietMs and the page has run a frame, so a
    * "nothing happened" assertion is not made before something had the chance to happen.
    */
-  async settle(quietMs = 250, maxMs = 4_000) {
+  async settle(quietMs = 200, maxMs = 4_000) {
     const start = Date.now();
     await this.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
     while (Date.now() - start < maxMs) {

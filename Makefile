@@ -1,0 +1,25 @@
+# The two commands of the README are `make run` and `make test`; each installs
+# what is missing first (scripts/setup.sh) and skips what is there.
+.PHONY: build run test bench clean
+
+build:
+	scripts/setup.sh build
+	scripts/build.sh
+
+# Builds, then serves the demo at http://127.0.0.1:8080 until stopped.
+run: build
+	node www/server.mjs
+
+# Every test: format and lints, native unit tests, the build, DOM tests in
+# headless Chromium, and the end-to-end tests of the demo page.
+test:
+	scripts/setup.sh test
+	scripts/test.sh
+
+# Prints bytes, time to banner against vanilla-cookieconsent, and more.
+bench: build
+	scripts/setup.sh test
+	node benches/bench.mjs
+
+clean:
+	rm -rf pkg target/bench.json

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test, cheapest and most likely to fail first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "format"
+cargo fmt --check
+
+step "lints (host and wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "native unit tests"
+cargo test
+
+step "build pkg/"
+scripts/build.sh
+
+step "DOM tests in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test --target wasm32-unknown-unknown --test web
+
+step "end-to-end tests of the demo in headless Chromium"
+node --test --test-concurrency=1 tests/e2e/

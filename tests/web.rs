@@ -1,0 +1,195 @@
+//! DOM behaviour of the module in a real browser (headless Chromium through
+//! wasm-bindgen-test). The end-to-end tests in tests/e2e drive the demo page;
+//! these pin down the module's own DOM code in isolation.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Object, Reflect};
+use mohprompt_privacy::Privacy;
+use mohprompt_privacy::policy::MOHPROMPT_POLICY;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Document, Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn options(pairs: &[(&str, JsValue)]) -> JsValue {
+    let options = Object::new();
+    for (key, value) in pairs {
+        Reflect::set(&options, &(*key).into(), value).unwrap();
+    }
+    options.into()
+}
+
+/// A module that keeps nothing beyond memory, so tests do not see each other.
+fn start(lang: &str) -> Privacy {
+    Privacy::start(Some(
+        options(&[("storage", "memory".into()), ("lang", lang.into())]).unchecked_into(),
+    ))
+    .unwrap()
+}
+
+fn find(selector: &str) -> Option<Element> {
+    document().query_selector(selector).unwrap()
+}
+
+fn click(selector: &str) {
+    find(selector)
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
+#[wasm_bindgen_test]
+fn the_banner_offers_accept_reject_and_customize_in_thai() {
+    let mut privacy = start("th");
+    let banner = find("[data-privacy-banner]").expect("banner shown when nothing is decided");
+    assert_eq!(banner.get_attribute("lang").as_deref(), Some("th"));
+    let labels: Vec<String> = ["reject-all", "accept-all", "customize"]
+        .iter()
+        .map(|a| {
+            let selector = format!("[data-privacy-banner] [data-privacy-action=\"{a}\"]");
+            find(&selector).unwrap().text_content().unwrap()
+        })
+        .collect();
+    assert_eq!(labels, ["ปฏิเสธทั้งหมด", "ยอมรับทั้งหมด", "ตั้งค่าเอง"]);
+    // All three share one class: none is styled to nudge.
+    let classes: Vec<String> = ["reject-all", "accept-all", "customize"]
+        .iter()
+        .map(|a| {
+            find(&format!("[data-privacy-action=\"{a}\"]"))
+                .unwrap()
+                .class_name()
+        })
+        .collect();
+    assert!(classes.iter().all(|c| *c == classes[0]), "{classes:?}");
+    privacy.destroy();
+    assert!(find("[data-privacy-banner]").is_none());
+}
+
+#[wasm_bindgen_test]
+fn accepting_in_the_banner_grants_and_removes_it() {
+    let mut privacy = start("en");
+    assert!(!privacy.has_consent("statistics"));
+    click("[data-privacy-banner] [data-privacy-action=\"accept-all\"]");
+    assert!(privacy.has_consent("statistics"));
+    assert!(privacy.has_consent("preferences"));
+    assert!(find("[data-privacy-banner]").is_none());
+    privacy.destroy();
+}
+
+#[wasm_bindgen_test]
+fn closing_the_banner_is_not_consent() {
+    let mut privacy = start("en");
+    click("[data-privacy-banner] [data-privacy-action=\"close\"]");
+    assert!(find("[data-privacy-banner]").is_none());
+    let decisions: JsValue = privacy.decisions().into();
+    assert_eq!(
+        Reflect::get(&decisions, &"statistics".into()).unwrap(),
+        "unset"
+    );
+    assert_eq!(
+        Reflect::get(&decisions, &"necessary".into()).unwrap(),
+        "granted"
+    );
+    privacy.destroy();
+}
+
+#[wasm_bindgen_test]
+fn the_dialog_shows_necessary_on_and_disabled_and_saves_toggles() {
+    let mut privacy = start("en");
+    click("[data-privacy-banner] [data-privacy-action=\"customize\"]");
+    let dialog = find("dialog[data-privacy-dialog]").expect("dialog opened");
+    assert!(dialog.has_attribute("open"));
+    let necessary: web_sys::HtmlInputElement = find("[data-privacy-category=\"necessary\"]")
+        .unwrap()
+        .unchecked_into();
+    assert!(necessary.checked() && necessary.disabled());
+    let statistics: web_sys::HtmlInputElement = find("[data-privacy-category=\"statistics\"]")
+        .unwrap()
+        .unchecked_into();
+    assert!(!statistics.checked(), "toggles start off");
+    statistics.click();
+    click("[data-privacy-dialog] [data-privacy-action=\"save\"]");
+    assert!(privacy.has_consent("statistics"));
+    assert!(!privacy.has_consent("preferences"));
+    assert!(
+        find("dialog[data-privacy-dialog]").is_none(),
+        "dialog closes after saving"
+    );
+    assert!(
+        find("[data-privacy-banner]").is_none(),
+        "nothing is left to ask"
+    );
+    privacy.destroy();
+}
+
+#[wasm_bindgen_test]
+fn gated_scripts_run_once_and_only_after_consent() {
+    let doc = document();
+    let gated = doc.create_element("script").unwrap();
+    gated.set_attribute("type", "text/plain").unwrap();
+    gated
+        .set_attribute("data-consent-category", "statistics")
+        .unwrap();
+    gated.set_text_content(Some("window.__gatedRuns = (window.__gatedRuns || 0) + 1;"));
+    doc.body().unwrap().append_child(&gated).unwrap();
+    let runs = || Reflect::get(&web_sys::window().unwrap(), &"__gatedRuns".into()).unwrap();
+
+    let mut privacy = start("en");
+    assert!(runs().is_undefined(), "ran before consent");
+    privacy.set("preferences", true).unwrap();
+    assert!(runs().is_undefined(), "ran on another category's consent");
+    privacy.set("statistics", true).unwrap();
+    assert_eq!(runs(), 1);
+    privacy.set("statistics", false).unwrap();
+    privacy.set("statistics", true).unwrap();
+    assert_eq!(runs(), 1, "a gated script runs once per page");
+    privacy.destroy();
+    gated.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_bad_policy_is_refused_with_its_path() {
+    let broken = MOHPROMPT_POLICY.replacen("\"en\": \"Necessary cookies\"", "\"en\": 5", 1);
+    assert_ne!(broken, MOHPROMPT_POLICY);
+    let error = Privacy::start(Some(
+        options(&[("policy", broken.into()), ("storage", "memory".into())]).unchecked_into(),
+    ))
+    .expect_err("refused");
+    let error: JsValue = error.into();
+    let message = Reflect::get(&error, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(
+        message,
+        "categories[0].title.en: expected a string, found a number"
+    );
+    assert!(
+        find("[data-privacy-banner]").is_none(),
+        "no banner from a refused policy"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_policy_object_is_accepted_like_its_json_text() {
+    let object = js_sys::JSON::parse(MOHPROMPT_POLICY).unwrap();
+    let mut privacy = Privacy::start(Some(
+        options(&[("policy", object), ("storage", "memory".into())]).unchecked_into(),
+    ))
+    .unwrap();
+    assert!(find("[data-privacy-banner]").is_some());
+    privacy.destroy();
+}
+
+#[wasm_bindgen_test]
+fn unknown_ids_are_refused_not_granted() {
+    let mut privacy = start("en");
+    assert!(privacy.set("marketing", true).is_err());
+    assert!(!privacy.has_consent("marketing"));
+    privacy.destroy();
+}
