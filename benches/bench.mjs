@@ -13,7 +13,7 @@
 // MEASUREMENTS; the table picks up whatever columns the rows fill.
 
 import { gzipSync } from 'node:zlib';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -304,6 +304,18 @@ async function loadServer() {
   });
 }
 
+// Size and modification time of every measured file, to notice a rebuild during the run.
+function librarySnapshot() {
+  return JSON.stringify(LIBRARIES.flatMap((lib) => lib.files.map((file) => {
+    try {
+      const { size, mtimeMs } = statSync(path.join(lib.dir, file));
+      return [file, size, mtimeMs];
+    } catch {
+      return [file, null];
+    }
+  })));
+}
+
 function readJson(file) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
@@ -326,6 +338,7 @@ async function main() {
     };
     const rows = [];
     const detail = {};
+    const before = librarySnapshot();
     for (const measure of MEASUREMENTS) {
       const result = await measure(ctx);
       rows.push(...result.rows);
@@ -347,10 +360,13 @@ async function main() {
     ];
     console.log(renderTable(header, rows));
 
-    const problems = Object.values(detail).flatMap((d) => d?.problems ?? []);
+    // A load with errors, or a pkg/ rebuilt mid-run, timed something else: fail the run.
+    const problems = [...new Set(Object.values(detail).flatMap((d) => d?.problems ?? []))];
+    if (librarySnapshot() !== before) problems.push('library files changed during the run (a build ran?)');
     if (problems.length) {
-      console.error(`\n${problems.length} problem(s) while measuring:`);
-      for (const p of [...new Set(problems)]) console.error(`  - ${p}`);
+      console.error(`\nThe figures above are not trustworthy; ${problems.length} problem(s) while measuring:`);
+      for (const p of problems) console.error(`  - ${p}`);
+      process.exitCode = 1;
     }
 
     mkdirSync(OUT_DIR, { recursive: true });

@@ -189,7 +189,7 @@ impl Consent {
             out.push('|');
             out.push_str(&d.category);
             out.push(':');
-            out.push_str(&d.revision.to_string());
+            crate::policy::push_decimal(&mut out, d.revision as usize);
             out.push_str(if d.choice == Choice::Granted {
                 ":g:"
             } else {

@@ -182,7 +182,7 @@ impl Policy {
         // Purposes and form fields are defined by the purpose-consent and
         // field-marking features; until then only their shape is checked.
         if let Some(purposes) = root.optional("purposes") {
-            purposes.items()?;
+            let _ = purposes.items()?;
         }
         if let Some(forms) = root.optional("forms") {
             forms.members()?;
@@ -316,27 +316,58 @@ impl fmt::Display for PolicyError {
 
 impl std::error::Error for PolicyError {}
 
-/// A value in the document together with its path, so every error can say where.
+/// A value in the document with the way to it. The path string is only
+/// built when something is wrong, so loading a good policy allocates none.
 struct Node<'a> {
     value: &'a Value,
-    path: String,
+    parent: Option<&'a Node<'a>>,
+    step: Step<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Root,
+    Key(&'a str),
+    Index(usize),
 }
 
 impl<'a> Node<'a> {
     fn root(value: &'a Value) -> Node<'a> {
         Node {
             value,
-            path: String::new(),
+            parent: None,
+            step: Step::Root,
         }
     }
 
+    fn path(&self) -> String {
+        let mut path = self.parent.map(Node::path).unwrap_or_default();
+        match self.step {
+            Step::Root => {}
+            Step::Key(key) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Step::Index(i) => {
+                path.push('[');
+                push_decimal(&mut path, i);
+                path.push(']');
+            }
+        }
+        path
+    }
+
+    #[inline(never)]
     fn problem(&self, problem: &str) -> PolicyError {
         PolicyError {
-            path: self.path.clone(),
+            path: self.path(),
             problem: problem.to_owned(),
         }
     }
 
+    #[inline(never)]
     fn expected(&self, what: &str) -> PolicyError {
         let mut problem = String::from("expected ");
         problem.push_str(what);
@@ -345,13 +376,12 @@ impl<'a> Node<'a> {
         self.problem(&problem)
     }
 
-    fn child_path(&self, key: &str) -> String {
-        let mut path = self.path.clone();
-        if !path.is_empty() {
-            path.push('.');
+    fn child(&'a self, value: &'a Value, step: Step<'a>) -> Node<'a> {
+        Node {
+            value,
+            parent: Some(self),
+            step,
         }
-        path.push_str(key);
-        path
     }
 
     fn members(&self) -> Result<&'a [(String, Value)], PolicyError> {
@@ -363,46 +393,35 @@ impl<'a> Node<'a> {
 
     /// Refuses keys the schema does not know: a typo must not pass silently.
     fn only_keys(&self, known: &[&str]) -> Result<(), PolicyError> {
-        for (key, _) in self.members()? {
+        for (key, value) in self.members()? {
             if !known.contains(&key.as_str()) {
-                return Err(PolicyError {
-                    path: self.child_path(key),
-                    problem: "unknown key".into(),
-                });
+                return Err(Node {
+                    value,
+                    parent: Some(self),
+                    step: Step::Key(key),
+                }
+                .problem("unknown key"));
             }
         }
         Ok(())
     }
 
-    fn optional(&self, key: &str) -> Option<Node<'a>> {
-        let value = self.value.get(key)?;
-        Some(Node {
-            value,
-            path: self.child_path(key),
-        })
+    fn optional(&'a self, key: &'a str) -> Option<Node<'a>> {
+        Some(self.child(self.value.get(key)?, Step::Key(key)))
     }
 
-    fn field(&self, key: &str) -> Result<Node<'a>, PolicyError> {
+    fn field(&'a self, key: &'a str) -> Result<Node<'a>, PolicyError> {
         self.members()?;
-        self.optional(key).ok_or_else(|| PolicyError {
-            path: self.child_path(key),
-            problem: "missing".into(),
-        })
+        self.optional(key)
+            .ok_or_else(|| self.child(&Value::Null, Step::Key(key)).problem("missing"))
     }
 
-    fn items(&self) -> Result<Vec<Node<'a>>, PolicyError> {
+    fn items(&'a self) -> Result<impl Iterator<Item = Node<'a>>, PolicyError> {
         match self.value {
             Value::Array(items) => Ok(items
                 .iter()
                 .enumerate()
-                .map(|(i, value)| {
-                    let mut path = self.path.clone();
-                    path.push('[');
-                    path.push_str(&i.to_string());
-                    path.push(']');
-                    Node { value, path }
-                })
-                .collect()),
+                .map(|(i, v)| self.child(v, Step::Index(i)))),
             _ => Err(self.expected("an array")),
         }
     }
@@ -429,6 +448,14 @@ impl<'a> Node<'a> {
             en: self.field("en")?.string()?,
         })
     }
+}
+
+/// Appends `n` in decimal; cheaper in wasm than the formatting machinery.
+pub(crate) fn push_decimal(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_decimal(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 #[cfg(test)]

@@ -93,11 +93,10 @@ test('?lang=en shows the page, the banner and the dialog in English', async (t) 
   assert.equal(heading.trim(), 'Mor Prom');
   await s.page.waitForSelector(SEL.banner, { state: 'visible' });
 
+  // Text explicitly marked lang="th" (a language switch, say) may stay Thai; the rest may not.
   const banner = await renderedText(s.page, SEL.banner, 'en');
   assert.match(banner, /[A-Za-z]{4,}/, `banner has no English text: ${banner}`);
-  const bannerAll = await s.page.locator(SEL.banner).innerText();
-  const thaiOutsideLangTh = await renderedText(s.page, SEL.banner, 'en');
-  assert.doesNotMatch(thaiOutsideLangTh, THAI_LETTERS, `English banner contains Thai text: ${bannerAll}`);
+  assert.doesNotMatch(banner, THAI_LETTERS, `English banner contains Thai text: ${banner}`);
   for (const action of ['accept-all', 'reject-all', 'customize']) {
     const label = await s.page.locator(SEL.bannerAction(action)).innerText();
     assert.match(label, /[A-Za-z]{3,}/, `${action} button is not labelled in English: ${label}`);
@@ -132,9 +131,6 @@ test('keyboard only: Tab reaches every banner button and Enter on reject-all dec
   assert.equal(d.preferences, 'denied');
   const consent = await s.events('privacy:consent');
   assert.equal(consent.at(-1)?.detail.method, 'banner');
-  // Focus is not lost to nowhere when the banner goes away.
-  const after = await s.focused();
-  assert.notEqual(after.tag, null);
 });
 
 test('keyboard only: the dialog takes focus, traps Tab, toggles with Space and Escape returns focus to the opener', async (t) => {
