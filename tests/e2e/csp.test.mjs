@@ -45,7 +45,7 @@ for (const lang of ['th', 'en']) {
 }
 
 test('an inline script would be caught: the recorder sees a violation (control)', async (t) => {
-  const s = await demo.session(t);
+  const s = await demo.session(t, { allowCspViolations: true });
   await s.goto('/');
   await s.page.evaluate(() => {
     const el = document.createElement('script');

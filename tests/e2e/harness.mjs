@@ -162,6 +162,7 @@ export async function openDemo() {
  * @param {Record<string,string>} [options.localStorage] items planted before any page script
  * @param {Record<string,string>} [options.cookies] cookies planted before the first load
  * @param {{width:number,height:number}} [options.viewport]
+ * @param {boolean} [options.allowCspViolations] for the control test that causes one on purpose
  */
 export async function openSession(demo, t, options = {}) {
   const context = await demo.browser.newContext({
@@ -169,8 +170,6 @@ export async function openSession(demo, t, options = {}) {
     locale: 'th-TH',
     viewport: options.viewport ?? { width: 1024, height: 768 },
   });
-  // Closed when the test ends; without a test context (a before hook) the caller closes it.
-  if (t) t.after(() => context.close().catch(() => {}));
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
 
   await context.addInitScript(installRecorders);
@@ -188,7 +187,11 @@ export async function openSession(demo, t, options = {}) {
   if (cookies.length) await context.addCookies(cookies);
 
   const page = await context.newPage();
-  return new Session(demo, context, page);
+  const session = new Session(demo, context, page);
+  // Closed when the test ends; without a test context (a before hook) the caller closes it.
+  // Every test also checks the two things no page may ever do: throw, or break the CSP.
+  if (t) t.after(() => session.closeAndCheck(options));
+  return session;
 }
 
 export class Session {
@@ -201,6 +204,8 @@ export class Session {
     this.requests = [];
     this.pageErrors = [];
     this.consoleErrors = [];
+    /** responses with status >= 400, e.g. a pkg/ file missing while the crate is rebuilt */
+    this.failedResponses = [];
     this.pending = 0;
     this.lastNetworkActivity = Date.now();
 
@@ -214,12 +219,23 @@ export class Session {
       this.pending = Math.max(0, this.pending - 1);
       this.lastNetworkActivity = Date.now();
     };
+    context.on('response', (response) => {
+      if (response.status() >= 400) this.failedResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    });
     context.on('requestfinished', done);
     context.on('requestfailed', done);
     page.on('pageerror', (err) => this.pageErrors.push(String(err?.stack || err)));
     page.on('console', (msg) => {
       if (msg.type() === 'error') this.consoleErrors.push(msg.text());
     });
+  }
+
+  async closeAndCheck({ allowCspViolations = false } = {}) {
+    let csp = [];
+    if (!allowCspViolations) csp = await this.cspViolations().catch(() => []);
+    await this.context.close().catch(() => {});
+    assert.deepEqual(this.pageErrors, [], 'the page threw an uncaught error');
+    assert.deepEqual(csp, [], 'the page violated its Content-Security-Policy');
   }
 
   /** Loads a page and waits until app.js has started the module (window.privacy exists). */
@@ -241,7 +257,8 @@ export class Session {
     } catch (err) {
       throw new Error(
         `window.privacy never appeared (module did not start).\n` +
-          `page errors: ${JSON.stringify(this.pageErrors)}\nconsole errors: ${JSON.stringify(this.consoleErrors)}`,
+          `page errors: ${JSON.stringify(this.pageErrors)}\nconsole errors: ${JSON.stringify(this.consoleErrors)}\n` +
+          `failed responses: ${JSON.stringify(this.failedResponses)} (is pkg/ being rebuilt?)`,
         { cause: err },
       );
     }
