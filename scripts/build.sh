@@ -12,10 +12,15 @@ wasm-bindgen --target web --out-dir pkg --out-name mohprompt_privacy \
 
 # wasm-bindgen drops the target-features section, so name the features rustc
 # uses by default for wasm32; wasm-opt then strips names and producers.
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/mohprompt_privacy_bg.wasm -o pkg/mohprompt_privacy_bg.wasm
+
+# The glue is read by browsers, not people: minify it (export names and the
+# wasm import names are kept; the .d.ts describes the same exports).
+node_modules/.bin/terser pkg/mohprompt_privacy.js --module --compress passes=2 --mangle \
+  -o pkg/mohprompt_privacy.js
 
 # Comments and indentation are for readers of style/privacy.css, not for phones.
 node -e '

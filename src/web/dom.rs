@@ -1,4 +1,6 @@
 //! Small element builders. Text is always set as text, never parsed as HTML.
+//! They are kept out of line: each inlined copy would carry its own string
+//! and reference-table glue.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
@@ -12,6 +14,7 @@ pub fn document() -> Document {
 }
 
 /// `<tag class="class">`.
+#[inline(never)]
 pub fn element(doc: &Document, tag: &str, class: &str) -> Element {
     let el = doc.create_element(tag).unwrap_or_else(|_| unreachable!());
     if !class.is_empty() {
@@ -21,6 +24,7 @@ pub fn element(doc: &Document, tag: &str, class: &str) -> Element {
 }
 
 /// `<tag class="class">text</tag>`.
+#[inline(never)]
 pub fn text(doc: &Document, tag: &str, class: &str, content: &str) -> Element {
     let el = element(doc, tag, class);
     el.set_text_content(Some(content));
@@ -28,11 +32,13 @@ pub fn text(doc: &Document, tag: &str, class: &str, content: &str) -> Element {
 }
 
 /// Sets an attribute; names are fixed strings of ours, so this cannot fail.
+#[inline(never)]
 pub fn set(el: &Element, name: &str, value: &str) {
     let _ = el.set_attribute(name, value);
 }
 
 /// `<button type="button" data-privacy-action="action">label</button>`.
+#[inline(never)]
 pub fn action_button(doc: &Document, action: &str, class: &str, label: &str) -> Element {
     let button = text(doc, "button", class, label);
     set(&button, "type", "button");
@@ -41,6 +47,7 @@ pub fn action_button(doc: &Document, action: &str, class: &str, label: &str) -> 
 }
 
 /// Appends each child in order.
+#[inline(never)]
 pub fn append(parent: &Element, children: &[&Element]) {
     for child in children {
         let _ = parent.append_child(child);

@@ -165,14 +165,28 @@ impl Privacy {
             shared,
         };
 
-        let (signalled, pending) = {
+        // Cookies of categories that are not allowed may be left from a
+        // discarded decision or set without asking: nothing that is not
+        // strictly necessary stays stored before the person says yes.
+        let (signalled, pending, refused) = {
             let inner = privacy.shared.borrow();
             let signalled = inner
                 .policy
                 .categories
                 .iter()
                 .any(|c| inner.state(&c.id) == State::DeniedBySignal);
-            (signalled, !inner.consent.pending(&inner.policy).is_empty())
+            let refused: Vec<String> = inner
+                .policy
+                .categories
+                .iter()
+                .filter(|c| !inner.state(&c.id).allows())
+                .map(|c| c.id.clone())
+                .collect();
+            (
+                signalled,
+                !inner.consent.pending(&inner.policy).is_empty(),
+                refused,
+            )
         };
         // Consent Mode wants its defaults (everything denied but what is
         // always on) before any tag runs; stored decisions follow as an update.
@@ -188,7 +202,7 @@ impl Privacy {
         if let Some((gtag, defaults)) = defaults {
             signals::consent_mode(&gtag, "default", &defaults);
         }
-        after_decision(&privacy.shared, Method::Gpc, &[], &[], signalled);
+        after_decision(&privacy.shared, Method::Gpc, &[], &refused, signalled);
         if pending {
             show_banner(&privacy.shared);
         }
@@ -400,13 +414,14 @@ fn decide(shared: &Shared, choices: &[(String, Choice)], method: Method) {
 }
 
 /// Applies the current decisions to the page, then tells it: cookies of
-/// withdrawn categories deleted, gated scripts run, Consent Mode updated,
+/// `cleared` categories deleted (those just withdrawn; at start, every
+/// category not allowed), gated scripts run, Consent Mode updated,
 /// events dispatched. Runs with no borrow held: page code may re-enter.
 fn after_decision(
     shared: &Shared,
     method: Method,
     changed: &[String],
-    withdrawn: &[String],
+    cleared: &[String],
     announce: bool,
 ) {
     let (allowed, patterns, signals, gtag, decisions, callbacks, decided) = {
@@ -422,10 +437,10 @@ fn after_decision(
             .policy
             .categories
             .iter()
-            .filter(|c| withdrawn.contains(&c.id))
+            .filter(|c| cleared.contains(&c.id))
             .flat_map(|c| c.cookies.iter().cloned())
             .collect();
-        if let (false, Some(dialog)) = (withdrawn.is_empty(), &inner.dialog) {
+        if let (false, Some(dialog)) = (cleared.is_empty(), &inner.dialog) {
             banner::show_reload_notice(dialog, inner.lang);
         }
         let signals = consent_mode::signals(&inner.policy, &inner.consent);
@@ -460,7 +475,7 @@ fn after_decision(
         let _ = Reflect::set(
             &detail,
             &"reloadRequired".into(),
-            &(!withdrawn.is_empty()).into(),
+            &(!cleared.is_empty()).into(),
         );
         emit(&callbacks, "change", &detail);
     }

@@ -216,6 +216,24 @@ test('a new policy version asks again for everything', async (t) => {
   await assertTreatedAsNoDecision(s, 'after a policy version change', { since: mark });
 });
 
+test('cookies left from a discarded decision are deleted when the person is asked again', async (t) => {
+  const s = await demo.session(t);
+  await s.goto('/');
+  await s.page.click(SEL.bannerAction('accept-all'));
+  await s.page.waitForFunction(() => window.__demoStatsRuns === 1);
+  await s.page.waitForFunction(() => document.cookie.includes('_demo_prefs='));
+  assert.equal((await s.cookie('_demo_stats'))?.value, '1', 'the statistics script set no cookie');
+
+  const next = structuredClone(demo.policy);
+  next.version = `${demo.policy.version}.next`.slice(0, 32);
+  await s.page.route('**/policy.json', (route) => route.fulfill({ json: next }));
+  await s.reload();
+  await s.page.waitForSelector(SEL.banner, { state: 'visible' });
+  await s.settle();
+  assert.equal(await s.cookie('_demo_stats'), undefined, 'a statistics cookie outlived the discarded decision');
+  assert.equal(await s.cookie('_demo_prefs'), undefined, 'a preferences cookie outlived the discarded decision');
+});
+
 test('when localStorage throws, the banner works, the decision lasts the page and nothing ungiven is assumed', async (t) => {
   const s = await demo.session(t, { throwingLocalStorage: true });
   await s.goto('/');
