@@ -193,3 +193,66 @@ fn unknown_ids_are_refused_not_granted() {
     assert!(!privacy.has_consent("marketing"));
     privacy.destroy();
 }
+
+#[wasm_bindgen_test]
+fn activated_scripts_keep_src_async_defer_nonce_and_document_order() {
+    let doc = document();
+    let gated = |src: &str, extra: &[(&str, &str)]| {
+        let script = doc.create_element("script").unwrap();
+        script.set_attribute("type", "text/plain").unwrap();
+        script
+            .set_attribute("data-consent-category", "preferences")
+            .unwrap();
+        script.set_attribute("src", src).unwrap();
+        for (name, value) in extra {
+            script.set_attribute(name, value).unwrap();
+        }
+        doc.body().unwrap().append_child(&script).unwrap();
+        script
+    };
+    let first = gated(
+        "/gating-test/first.js",
+        &[("defer", ""), ("nonce", "n0nce"), ("data-extra", "kept")],
+    );
+    let second = gated("/gating-test/second.js", &[("async", "")]);
+
+    let mut privacy = start("en");
+    assert!(
+        find("script[src=\"/gating-test/first.js\"]:not([type])").is_none(),
+        "ran before consent"
+    );
+    privacy.set("preferences", true).unwrap();
+
+    let live: Vec<web_sys::HtmlScriptElement> = ["first", "second"]
+        .iter()
+        .map(|name| {
+            let selector =
+                format!("script[src=\"/gating-test/{name}.js\"]:not([type=\"text/plain\"])");
+            find(&selector)
+                .unwrap_or_else(|| panic!("{name} not activated"))
+                .unchecked_into()
+        })
+        .collect();
+    assert!(live[0].has_attribute("defer"));
+    assert_eq!(live[0].nonce(), "n0nce");
+    assert_eq!(live[0].get_attribute("data-extra").as_deref(), Some("kept"));
+    assert!(
+        !live[0].r#async(),
+        "a script without async must keep document order"
+    );
+    assert!(live[1].r#async());
+    // Document order: each real script follows its placeholder, first before second.
+    let order = live[0].compare_document_position(&live[1]);
+    assert_ne!(order & web_sys::Node::DOCUMENT_POSITION_FOLLOWING, 0);
+    assert!(
+        first.has_attribute("data-consent-activated")
+            && second.has_attribute("data-consent-activated")
+    );
+    privacy.destroy();
+    for script in [first, second] {
+        script.remove();
+    }
+    for el in live {
+        el.remove();
+    }
+}

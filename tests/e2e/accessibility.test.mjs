@@ -56,6 +56,29 @@ for (const lang of ['th', 'en']) {
   });
 }
 
+test('in the dark colour scheme the banner and the dialog switch colours and stay axe-clean', async (t) => {
+  const s = await demo.session(t, { colorScheme: 'dark' });
+  await s.goto('/');
+  await s.page.waitForSelector(SEL.banner, { state: 'visible' });
+  const background = () => s.page.$eval(SEL.banner, (el) => getComputedStyle(el).backgroundColor);
+  assert.notEqual(await background(), 'rgb(255, 255, 255)', 'the banner ignored prefers-color-scheme: dark');
+  await assertAxeClean(s, 'banner, dark');
+  await s.page.click(SEL.bannerAction('customize'));
+  await s.waitForDialogOpen();
+  await assertAxeClean(s, 'dialog, dark');
+});
+
+test('with reduced motion the banner does not animate', async (t) => {
+  const animation = async (reducedMotion) => {
+    const s = await demo.session(t, { reducedMotion });
+    await s.goto('/');
+    await s.page.waitForSelector(SEL.banner, { state: 'visible' });
+    return s.page.$eval(SEL.banner, (el) => getComputedStyle(el).animationName);
+  };
+  assert.notEqual(await animation('no-preference'), 'none', 'control: the banner has no animation at all');
+  assert.equal(await animation('reduce'), 'none');
+});
+
 test('axe would catch a problem: an unlabeled button is reported (control)', async (t) => {
   const s = await demo.session(t);
   await s.goto('/');

@@ -162,6 +162,8 @@ export async function openDemo() {
  * @param {Record<string,string>} [options.localStorage] items planted before any page script
  * @param {Record<string,string>} [options.cookies] cookies planted before the first load
  * @param {{width:number,height:number}} [options.viewport]
+ * @param {'light'|'dark'} [options.colorScheme]    emulated prefers-color-scheme
+ * @param {'reduce'|'no-preference'} [options.reducedMotion] emulated prefers-reduced-motion
  * @param {boolean} [options.allowCspViolations] for the control test that causes one on purpose
  */
 export async function openSession(demo, t, options = {}) {
@@ -169,6 +171,8 @@ export async function openSession(demo, t, options = {}) {
     baseURL: demo.url,
     locale: 'th-TH',
     viewport: options.viewport ?? { width: 1024, height: 768 },
+    colorScheme: options.colorScheme ?? 'light',
+    reducedMotion: options.reducedMotion ?? 'no-preference',
   });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
 
