@@ -22,6 +22,11 @@ node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
 node_modules/.bin/terser pkg/mohprompt_privacy.js --module --compress passes=2 --mangle \
   -o pkg/mohprompt_privacy.js
 
+# Short import and export names in both the wasm and the glue.
+node scripts/minify-names.mjs pkg/mohprompt_privacy_bg.wasm pkg/mohprompt_privacy.js
+# The raw wasm's own typings name the long exports; the glue is the interface.
+rm -f pkg/mohprompt_privacy_bg.wasm.d.ts
+
 # Comments and indentation are for readers of style/privacy.css, not for phones.
 node -e '
   const fs = require("fs");
