@@ -14,7 +14,10 @@
 //! decode exactly is discarded whole: a damaged record is never read as consent.
 
 use crate::policy::Policy;
-use std::fmt;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 
 /// A person's answer for one category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,14 +85,21 @@ pub enum DecodeError {
     OtherVersion,
 }
 
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl DecodeError {
+    /// Why the value was discarded, in words (no personal data: the value is not quoted).
+    pub fn as_str(self) -> &'static str {
+        match self {
             DecodeError::Malformed => "stored consent is malformed",
             DecodeError::Tampered => "stored consent fails its checksum",
             DecodeError::UnknownCategory => "stored consent names an unknown category",
             DecodeError::OtherVersion => "stored consent is for another policy version",
-        })
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

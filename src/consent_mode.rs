@@ -4,6 +4,7 @@
 
 use crate::consent::Consent;
 use crate::policy::{CONSENT_MODE_SIGNALS, Policy};
+use alloc::vec::Vec;
 
 /// Every Consent Mode signal with whether it is granted now.
 ///

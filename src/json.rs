@@ -6,7 +6,9 @@
 //! README), and a plain tree lets the loader name the exact path of a bad
 //! value. Numbers are integers only: a policy has revisions, not fractions.
 
-use std::fmt;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 
 /// A parsed JSON value. Objects keep their keys in document order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,7 +243,7 @@ impl Reader<'_> {
             }
             // The input is a &str and we only stop on ASCII bytes, so this
             // slice falls on character boundaries.
-            out.push_str(std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or_default());
+            out.push_str(core::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;

@@ -12,6 +12,11 @@
 //! - [`i18n`]: Thai and English interface texts;
 //! - `web` (wasm32 only): the banner, storage, script gating and the JS API.
 #![deny(missing_docs, missing_debug_implementations)]
+// In the browser the crate needs no operating system: without std, panics
+// abort through our own handler and no formatting machinery is linked.
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
+
+extern crate alloc;
 
 pub mod consent;
 pub mod consent_mode;
@@ -24,6 +29,13 @@ mod web;
 
 #[cfg(target_arch = "wasm32")]
 pub use web::Privacy;
+
+/// A panic aborts: the module is stopped and its page code sees a trap.
+#[cfg(all(target_arch = "wasm32", feature = "panic-handler"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 // Talc is a fraction of dlmalloc's size in wasm (measured in the README).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

@@ -4,7 +4,10 @@
 
 use crate::i18n::Lang;
 use crate::json::{self, Value};
-use std::fmt;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
 
 /// The policy bundled into the module: the Mor Prom default.
 pub const MOHPROMPT_POLICY: &str = include_str!("../policy/mohprompt.json");
@@ -123,9 +126,15 @@ impl Policy {
     /// assert_eq!(err.to_string(), "categories[0].revision: must be a whole number from 1");
     /// ```
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        let root = json::parse(text).map_err(|e| PolicyError {
-            path: String::new(),
-            problem: e.to_string(),
+        let root = json::parse(text).map_err(|e| {
+            let mut problem = String::from("invalid JSON at byte ");
+            push_decimal(&mut problem, e.offset);
+            problem.push_str(": ");
+            problem.push_str(e.problem);
+            PolicyError {
+                path: String::new(),
+                problem,
+            }
         })?;
         Policy::from_value(&root)
     }
@@ -304,17 +313,27 @@ pub struct PolicyError {
     pub problem: String,
 }
 
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "policy: {}", self.problem)
+impl PolicyError {
+    /// `path: problem`, or `policy: problem` for the document as a whole.
+    pub fn message(&self) -> String {
+        let mut message = if self.path.is_empty() {
+            String::from("policy")
         } else {
-            write!(f, "{}: {}", self.path, self.problem)
-        }
+            self.path.clone()
+        };
+        message.push_str(": ");
+        message.push_str(&self.problem);
+        message
     }
 }
 
-impl std::error::Error for PolicyError {}
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for PolicyError {}
 
 /// A value in the document with the way to it. The path string is only
 /// built when something is wrong, so loading a good policy allocates none.

@@ -10,6 +10,7 @@ use super::dom::{action_button, append, document, element, set, text};
 use crate::consent::{Consent, State};
 use crate::i18n::Lang;
 use crate::policy::Policy;
+use alloc::string::String;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlDialogElement};
 

@@ -9,6 +9,8 @@
 use super::dom;
 use super::store::cookie_pairs;
 use crate::policy::CookiePattern;
+use alloc::vec;
+use alloc::vec::Vec;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlScriptElement;
 

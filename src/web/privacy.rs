@@ -15,9 +15,13 @@ use crate::consent::{Choice, Consent, State};
 use crate::consent_mode;
 use crate::i18n::Lang;
 use crate::policy::{CookiePattern, Policy};
+use alloc::borrow::ToOwned;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cell::RefCell;
 use js_sys::{Array, Function, JSON, Object, Reflect};
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element, Event, HtmlDialogElement, KeyboardEvent};
 
@@ -103,8 +107,8 @@ pub struct Privacy {
     listeners: Vec<(&'static str, Listener)>,
 }
 
-impl std::fmt::Debug for Privacy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Privacy {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("Privacy")
     }
 }
@@ -136,7 +140,7 @@ impl Privacy {
         let consent = match store.load() {
             Stored::Nothing => Consent::new(&policy, gpc),
             Stored::Value(value) => Consent::decode(&value, &policy, gpc).unwrap_or_else(|e| {
-                discard(&store, &e.to_string());
+                discard(&store, e.as_str());
                 Consent::new(&policy, gpc)
             }),
             Stored::Conflict => {
@@ -349,7 +353,7 @@ fn load_policy(value: &JsValue) -> Result<Policy, JsError> {
             .and_then(|s| s.as_string())
             .unwrap_or_default()
     };
-    Policy::from_json(&text).map_err(|e| JsError::new(&e.to_string()))
+    Policy::from_json(&text).map_err(|e| JsError::new(&e.message()))
 }
 
 /// `lang` option, else `liff.getLanguage()`, `<html lang>`, `navigator.language`, else Thai.

@@ -3,6 +3,9 @@
 //! browsers, a full quota); the module then keeps the decision in memory for
 //! the page and asks again on the next load, which is never taken as consent.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlDocument, Storage};
 
