@@ -1,8 +1,8 @@
 //! The JavaScript API: `Privacy.start(options)` and the methods of the
 //! returned object, as listed in the public contract.
 //!
-//! State lives in one `Inner` behind `Rc<RefCell<…>>`, shared with the two
-//! document listeners (click and keydown). Anything that can call back into
+//! State lives in one `Inner` behind `Rc<RefCell<…>>`, shared with the
+//! document listener (clicks and keys). Anything that can call back into
 //! page code (gated inline scripts, `gtag`, event listeners) runs only after
 //! the borrow is released, so page code may call the API re-entrantly.
 
@@ -18,7 +18,6 @@ use crate::policy::{CookiePattern, Policy};
 use alloc::borrow::ToOwned;
 use alloc::rc::Rc;
 use alloc::string::String;
-use alloc::vec;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 use js_sys::{Array, Function, JSON, Object, Reflect};
@@ -104,7 +103,7 @@ type Listener = Closure<dyn FnMut(Event)>;
 #[wasm_bindgen]
 pub struct Privacy {
     shared: Shared,
-    listeners: Vec<(&'static str, Listener)>,
+    listener: Option<Listener>,
 }
 
 impl core::fmt::Debug for Privacy {
@@ -165,7 +164,7 @@ impl Privacy {
         };
         let shared = Rc::new(RefCell::new(inner));
         let privacy = Privacy {
-            listeners: listen(&shared),
+            listener: Some(listen(&shared)),
             shared,
         };
 
@@ -288,9 +287,11 @@ impl Privacy {
     /// Removes the banner, the dialog and every listener of the module.
     pub fn destroy(&mut self) {
         let doc = dom::document();
-        for (event, listener) in self.listeners.drain(..) {
-            let _ =
-                doc.remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+        if let Some(listener) = self.listener.take() {
+            for name in LISTENED {
+                let _ = doc
+                    .remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+            }
         }
         let mut inner = self.shared.borrow_mut();
         if let Some((banner, _)) = inner.banner.take() {
@@ -708,23 +709,21 @@ fn on_keydown(shared: &Shared, event: &KeyboardEvent) {
     }
 }
 
-fn listen(shared: &Shared) -> Vec<(&'static str, Listener)> {
+/// The document events the module listens to, with one listener: each
+/// closure handed to JS carries glue of its own.
+const LISTENED: [&str; 2] = ["click", "keydown"];
+
+fn listen(shared: &Shared) -> Listener {
+    let shared = shared.clone();
+    let listener = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+        match event.dyn_ref::<KeyboardEvent>() {
+            Some(key) => on_keydown(&shared, key),
+            None => on_click(&shared, &event),
+        }
+    });
     let doc = dom::document();
-    let click = {
-        let shared = shared.clone();
-        Closure::<dyn FnMut(Event)>::new(move |event: Event| on_click(&shared, &event))
-    };
-    let keydown = {
-        let shared = shared.clone();
-        Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-            if let Some(event) = event.dyn_ref::<KeyboardEvent>() {
-                on_keydown(&shared, event);
-            }
-        })
-    };
-    let listeners = vec![("click", click), ("keydown", keydown)];
-    for (name, listener) in &listeners {
+    for name in LISTENED {
         let _ = doc.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
     }
-    listeners
+    listener
 }
