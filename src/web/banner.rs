@@ -29,14 +29,15 @@ pub struct View<'a> {
 pub fn banner(view: &View, reask: &[&str]) -> Element {
     let doc = document();
     let words = view.lang.words();
-    let root = element(&doc, "section", "mpp mpp-banner");
-    set(&root, "data-privacy-banner", "");
-    set(&root, "aria-labelledby", "mpp-banner-title");
-    set(&root, "lang", view.lang.tag());
+    let (root, title) = labelled_root(
+        "section",
+        "mpp mpp-banner",
+        "data-privacy-banner",
+        words.banner_title,
+        view.lang,
+    );
 
     let body = element(&doc, "div", "mpp-body");
-    let title = text(&doc, "h2", "mpp-title", words.banner_title);
-    set(&title, "id", "mpp-banner-title");
     append(&body, &[&title, &text(&doc, "p", "", words.banner_text)]);
     if !reask.is_empty() {
         let list = element(&doc, "ul", "mpp-reask");
@@ -55,9 +56,10 @@ pub fn banner(view: &View, reask: &[&str]) -> Element {
     }
     append(&body, &[&policy_link(view)]);
 
-    let close = action_button(&doc, "close", "mpp-close", "×");
-    set(&close, "aria-label", words.close);
-    append(&root, &[&body, &actions(view.lang, false), &close]);
+    append(
+        &root,
+        &[&body, &actions(view.lang, false), &close_button(view.lang)],
+    );
     root
 }
 
@@ -66,17 +68,16 @@ pub fn banner(view: &View, reask: &[&str]) -> Element {
 pub fn dialog(view: &View) -> HtmlDialogElement {
     let doc = document();
     let words = view.lang.words();
-    let root = element(&doc, "dialog", "mpp mpp-dialog");
-    set(&root, "data-privacy-dialog", "");
-    set(&root, "aria-labelledby", "mpp-dialog-title");
-    set(&root, "lang", view.lang.tag());
+    let (root, title) = labelled_root(
+        "dialog",
+        "mpp mpp-dialog",
+        "data-privacy-dialog",
+        words.dialog_title,
+        view.lang,
+    );
 
     let head = element(&doc, "div", "mpp-head");
-    let title = text(&doc, "h2", "mpp-title", words.dialog_title);
-    set(&title, "id", "mpp-dialog-title");
-    let close = action_button(&doc, "close", "mpp-close", "×");
-    set(&close, "aria-label", words.close);
-    append(&head, &[&title, &close]);
+    append(&head, &[&title, &close_button(view.lang)]);
     append(&root, &[&head, &text(&doc, "p", "", words.dialog_text)]);
 
     let honoured = view
@@ -147,6 +148,35 @@ pub fn show_reload_notice(dialog: &Element, lang: Lang) {
     if let Ok(Some(notice)) = dialog.query_selector("[data-privacy-reload-notice]") {
         notice.set_text_content(Some(lang.words().reload_notice));
     }
+}
+
+/// A root of ours, `<tag marker lang aria-labelledby>`, and the heading that names it
+/// (the caller places the heading). The marker names the id too: `data-privacy-banner`
+/// is labelled by `#data-privacy-banner-title`.
+fn labelled_root(
+    tag: &str,
+    class: &str,
+    marker: &str,
+    title: &str,
+    lang: Lang,
+) -> (Element, Element) {
+    let doc = document();
+    let mut title_id = String::from(marker);
+    title_id.push_str("-title");
+    let root = element(&doc, tag, class);
+    set(&root, marker, "");
+    set(&root, "aria-labelledby", &title_id);
+    set(&root, "lang", lang.tag());
+    let heading = text(&doc, "h2", "mpp-title", title);
+    set(&heading, "id", &title_id);
+    (root, heading)
+}
+
+/// The × button; closing is never consent.
+fn close_button(lang: Lang) -> Element {
+    let close = action_button(&document(), "close", "mpp-close", "×");
+    set(&close, "aria-label", lang.words().close);
+    close
 }
 
 fn actions(lang: Lang, with_save: bool) -> Element {
