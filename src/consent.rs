@@ -250,6 +250,26 @@ impl Consent {
     }
 }
 
+/// The `document.cookie` assignment that stores `value` under `name`:
+/// first-party, whole site, `SameSite=Lax`, and `Secure` on https.
+///
+/// ```
+/// let set = mohprompt_privacy::consent::cookie("mp_consent", "1|v|x", "31536000", true);
+/// assert_eq!(set, "mp_consent=1|v|x; Path=/; Max-Age=31536000; SameSite=Lax; Secure");
+/// ```
+pub fn cookie(name: &str, value: &str, max_age_seconds: &str, https: bool) -> String {
+    let mut cookie = String::from(name);
+    cookie.push('=');
+    cookie.push_str(value);
+    cookie.push_str("; Path=/; Max-Age=");
+    cookie.push_str(max_age_seconds);
+    cookie.push_str("; SameSite=Lax");
+    if https {
+        cookie.push_str("; Secure");
+    }
+    cookie
+}
+
 fn decision(field: &str) -> Result<Decision, DecodeError> {
     let mut parts = field.split(':');
     let (Some(category), Some(revision), Some(choice), Some(at), None) = (
@@ -396,6 +416,27 @@ mod tests {
             "{stored}"
         );
         assert!(stored.len() < 80, "{stored}");
+    }
+
+    #[test]
+    fn the_cookie_is_first_party_lax_and_secure_only_on_https() {
+        let stored = decided(&[("statistics", Choice::Granted)]).encode();
+        let plain = cookie("mp_consent", &stored, "31536000", false);
+        assert!(
+            plain.starts_with(&format!("mp_consent={stored}; ")),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("; Path=/;") && plain.ends_with("; SameSite=Lax"),
+            "{plain}"
+        );
+        assert!(
+            !plain.contains("Secure") && !plain.contains("Domain"),
+            "{plain}"
+        );
+        assert!(
+            cookie("mp_consent", &stored, "31536000", true).ends_with("; SameSite=Lax; Secure")
+        );
     }
 
     #[test]

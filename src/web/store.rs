@@ -3,6 +3,7 @@
 //! browsers, a full quota); the module then keeps the decision in memory for
 //! the page and asks again on the next load, which is never taken as consent.
 
+use crate::consent;
 use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -115,17 +116,9 @@ fn read_cookie() -> Option<String> {
 }
 
 fn write_cookie(value: &str, max_age: &str) {
-    let Some(doc) = html_document() else { return };
-    let mut cookie = String::from(CONSENT_KEY);
-    cookie.push('=');
-    cookie.push_str(value);
-    cookie.push_str("; Path=/; Max-Age=");
-    cookie.push_str(max_age);
-    cookie.push_str("; SameSite=Lax");
-    if is_https() {
-        cookie.push_str("; Secure");
+    if let Some(doc) = html_document() {
+        let _ = doc.set_cookie(&consent::cookie(CONSENT_KEY, value, max_age, is_https()));
     }
-    let _ = doc.set_cookie(&cookie);
 }
 
 fn is_https() -> bool {
