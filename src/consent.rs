@@ -103,6 +103,10 @@ impl fmt::Display for DecodeError {
     }
 }
 
+/// How long a decision holds before it is asked again: a year. The PDPA sets
+/// no period; renewing yearly keeps consent current.
+pub const DECISION_LIFETIME_SECONDS: u64 = 365 * 24 * 60 * 60;
+
 /// Longer stored values are refused before any parsing.
 const MAX_STORED_LEN: usize = 1024;
 
@@ -154,6 +158,17 @@ impl Consent {
             .filter(|c| self.state(policy, &c.id) == Some(State::Unset))
             .map(|c| c.id.as_str())
             .collect()
+    }
+
+    /// Forgets decisions made more than [`DECISION_LIFETIME_SECONDS`] before
+    /// `now`, so they are asked again. localStorage keeps values forever;
+    /// only this makes the yearly renewal hold there too. Returns whether
+    /// anything was forgotten.
+    pub fn expire(&mut self, now: u64) -> bool {
+        let before = self.decisions.len();
+        self.decisions
+            .retain(|d| now.saturating_sub(d.decided_at) < DECISION_LIFETIME_SECONDS);
+        self.decisions.len() != before
     }
 
     /// Whether any decision was ever recorded (so a pending one is a re-ask).
@@ -254,15 +269,15 @@ impl Consent {
 /// first-party, whole site, `SameSite=Lax`, and `Secure` on https.
 ///
 /// ```
-/// let set = mohprompt_privacy::consent::cookie("mp_consent", "1|v|x", "31536000", true);
+/// let set = mohprompt_privacy::consent::cookie("mp_consent", "1|v|x", 31_536_000, true);
 /// assert_eq!(set, "mp_consent=1|v|x; Path=/; Max-Age=31536000; SameSite=Lax; Secure");
 /// ```
-pub fn cookie(name: &str, value: &str, max_age_seconds: &str, https: bool) -> String {
+pub fn cookie(name: &str, value: &str, max_age_seconds: u64, https: bool) -> String {
     let mut cookie = String::from(name);
     cookie.push('=');
     cookie.push_str(value);
     cookie.push_str("; Path=/; Max-Age=");
-    cookie.push_str(max_age_seconds);
+    crate::policy::push_decimal(&mut cookie, max_age_seconds as usize);
     cookie.push_str("; SameSite=Lax");
     if https {
         cookie.push_str("; Secure");
@@ -421,7 +436,7 @@ mod tests {
     #[test]
     fn the_cookie_is_first_party_lax_and_secure_only_on_https() {
         let stored = decided(&[("statistics", Choice::Granted)]).encode();
-        let plain = cookie("mp_consent", &stored, "31536000", false);
+        let plain = cookie("mp_consent", &stored, DECISION_LIFETIME_SECONDS, false);
         assert!(
             plain.starts_with(&format!("mp_consent={stored}; ")),
             "{plain}"
@@ -434,8 +449,11 @@ mod tests {
             !plain.contains("Secure") && !plain.contains("Domain"),
             "{plain}"
         );
+        assert!(plain.contains("; Max-Age=31536000;"), "{plain}");
+        let cleared = cookie("mp_consent", "", 0, true);
         assert!(
-            cookie("mp_consent", &stored, "31536000", true).ends_with("; SameSite=Lax; Secure")
+            cleared.ends_with("; Max-Age=0; SameSite=Lax; Secure"),
+            "{cleared}"
         );
     }
 
@@ -549,6 +567,23 @@ mod tests {
         assert!(consent.pending(&policy).is_empty());
         assert!(consent.decide(&policy, "statistics", Choice::Granted, NOW));
         assert_eq!(consent.state(&policy, "statistics"), Some(State::Granted));
+    }
+
+    #[test]
+    fn a_decision_older_than_a_year_is_asked_again() {
+        let policy = policy();
+        let mut consent = decided(&[("statistics", Choice::Granted)]);
+        consent.decide(
+            &policy,
+            "preferences",
+            Choice::Denied,
+            NOW + DECISION_LIFETIME_SECONDS / 2,
+        );
+        assert!(!consent.expire(NOW + DECISION_LIFETIME_SECONDS - 1));
+        assert!(consent.expire(NOW + DECISION_LIFETIME_SECONDS));
+        assert_eq!(consent.state(&policy, "statistics"), Some(State::Unset));
+        assert_eq!(consent.state(&policy, "preferences"), Some(State::Denied));
+        assert_eq!(consent.pending(&policy), ["statistics"]);
     }
 
     #[test]

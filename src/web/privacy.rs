@@ -138,10 +138,20 @@ impl Privacy {
         let gpc = signals::global_privacy_control();
         let consent = match store.load() {
             Stored::Nothing => Consent::new(&policy, gpc),
-            Stored::Value(value) => Consent::decode(&value, &policy, gpc).unwrap_or_else(|e| {
-                discard(&store, e.as_str());
-                Consent::new(&policy, gpc)
-            }),
+            Stored::Value(value) => match Consent::decode(&value, &policy, gpc) {
+                Ok(mut consent) => {
+                    // Decisions older than their lifetime are asked again. Writing
+                    // the value back also restores a cookie the browser dropped
+                    // while localStorage kept the mirror.
+                    consent.expire(now_seconds());
+                    store.save(&consent.encode());
+                    consent
+                }
+                Err(e) => {
+                    discard(&store, e.as_str());
+                    Consent::new(&policy, gpc)
+                }
+            },
             Stored::Conflict => {
                 discard(
                     &store,
@@ -381,6 +391,11 @@ fn choose_lang(option: &JsValue, liff: &JsValue) -> Result<Lang, JsError> {
         .unwrap_or(Lang::Th))
 }
 
+/// Seconds since the Unix epoch, UTC.
+fn now_seconds() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
 /// Drops a stored value that cannot be trusted; the person is asked again.
 fn discard(store: &ConsentStore, why: &str) {
     store.clear();
@@ -395,7 +410,7 @@ fn decide(shared: &Shared, choices: &[(String, Choice)], method: Method) {
     let (changed, withdrawn) = {
         let mut inner = shared.borrow_mut();
         let inner = &mut *inner;
-        let now = (js_sys::Date::now() / 1000.0) as u64;
+        let now = now_seconds();
         let mut changed = Vec::new();
         let mut withdrawn = Vec::new();
         for (id, choice) in choices {

@@ -14,9 +14,6 @@ use web_sys::{HtmlDocument, Storage};
 /// necessary category so withdrawal never deletes it by pattern.
 pub const CONSENT_KEY: &str = "mp_consent";
 
-/// A year: PDPA sets no period; asking again yearly keeps decisions fresh.
-const MAX_AGE_SECONDS: &str = "31536000";
-
 /// What the store found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Stored {
@@ -61,7 +58,8 @@ impl ConsentStore {
         if !self.persistent {
             return;
         }
-        write_cookie(value, MAX_AGE_SECONDS);
+        // Decisions inside expire by their own time too: that is what holds for localStorage.
+        write_cookie(value, consent::DECISION_LIFETIME_SECONDS);
         if let Some(storage) = local() {
             // A stale mirror would later look like tampering: remove it when
             // the write fails (quota).
@@ -76,7 +74,7 @@ impl ConsentStore {
         if !self.persistent {
             return;
         }
-        write_cookie("", "0");
+        write_cookie("", 0);
         if let Some(storage) = local() {
             let _ = storage.remove_item(CONSENT_KEY);
         }
@@ -115,7 +113,7 @@ fn read_cookie() -> Option<String> {
         .map(|(_, v)| v)
 }
 
-fn write_cookie(value: &str, max_age: &str) {
+fn write_cookie(value: &str, max_age: u64) {
     if let Some(doc) = html_document() {
         let _ = doc.set_cookie(&consent::cookie(CONSENT_KEY, value, max_age, is_https()));
     }

@@ -95,6 +95,29 @@ test('a value re-sealed with a correct checksum is read as written (g flipped to
   assert.equal(await s.statsRuns(), undefined);
 });
 
+test('a decision older than a year is asked again, even when only localStorage still holds it', async (t) => {
+  await genuineValues();
+  assert.ok(scheme, `cannot reproduce the FNV-1a checksum of ${plainStored(accepted.cookie)}`);
+  const longAgo = Math.floor(Date.now() / 1000) - 366 * 24 * 60 * 60;
+  const value = editStored(accepted.localStorage, (p) => {
+    const body = p.slice(0, p.lastIndexOf('|')).replace(/(:[gd]:)[0-9a-z]+/g, `$1${longAgo.toString(36)}`);
+    return scheme.seal(body);
+  });
+  // The cookie lapsed after a year; the localStorage mirror never does.
+  const s = await demo.session(t, plant({ localStorage: value }, ['localStorage']));
+  await s.goto('/');
+  await assertTreatedAsNoDecision(s, 'with a year-old decision');
+});
+
+test('a valid decision found only in localStorage is honoured and its cookie restored', async (t) => {
+  await genuineValues();
+  const s = await demo.session(t, plant(accepted, ['localStorage']));
+  await s.goto('/');
+  await s.page.waitForFunction(() => window.__demoStatsRuns === 1);
+  assert.equal(await s.page.locator(SEL.banner).count(), 0);
+  assert.equal(plainStored((await s.cookie('mp_consent'))?.value ?? ''), plainStored(accepted.localStorage));
+});
+
 const TAMPERINGS = {
   'g flipped to d without fixing the checksum': (p) => p.replace(/(statistics:\d+:)g/, '$1d'),
   'a category renamed without fixing the checksum': (p) => p.replace('statistics:', 'statisticz:'),
