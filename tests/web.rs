@@ -256,3 +256,27 @@ fn activated_scripts_keep_src_async_defer_nonce_and_document_order() {
         el.remove();
     }
 }
+
+#[wasm_bindgen_test]
+fn a_dialog_closed_by_the_browser_can_be_opened_again() {
+    // Android's back gesture closes a modal dialog natively, without a key event.
+    let mut privacy = start("en");
+    privacy.open_preferences();
+    let first: web_sys::HtmlDialogElement = find("dialog[data-privacy-dialog]")
+        .unwrap()
+        .unchecked_into();
+    first.close();
+    privacy.open_preferences();
+    let dialog: web_sys::HtmlDialogElement = find("dialog[data-privacy-dialog]")
+        .expect("dialog opened again")
+        .unchecked_into();
+    assert!(dialog.open(), "the dialog did not open again");
+    assert_eq!(
+        document()
+            .query_selector_all("dialog[data-privacy-dialog]")
+            .unwrap()
+            .length(),
+        1
+    );
+    privacy.destroy();
+}

@@ -551,8 +551,13 @@ fn show_banner(shared: &Shared) {
 
 fn open_preferences(shared: &Shared, opener: Option<Element>) {
     let mut inner = shared.borrow_mut();
-    if inner.dialog.is_some() {
-        return;
+    if let Some(existing) = &inner.dialog {
+        // The browser may have closed it itself (Android's back gesture
+        // does, with no key event): then it is drawn anew.
+        if existing.open() {
+            return;
+        }
+        existing.remove();
     }
     let dialog = banner::dialog(&inner.view());
     if let Some(body) = dom::document().body() {
@@ -689,7 +694,7 @@ fn on_click(shared: &Shared, event: &Event) {
 
 /// Escape closes the dialog (not consent); Tab cycles inside it.
 fn on_keydown(shared: &Shared, event: &KeyboardEvent) {
-    let Some(dialog) = shared.borrow().dialog.clone() else {
+    let Some(dialog) = shared.borrow().dialog.clone().filter(|d| d.open()) else {
         return;
     };
     match event.key().as_str() {
