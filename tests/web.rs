@@ -280,3 +280,43 @@ fn a_dialog_closed_by_the_browser_can_be_opened_again() {
     );
     privacy.destroy();
 }
+
+#[wasm_bindgen_test]
+fn asking_again_names_only_the_pending_category_and_what_changed() {
+    let policy = MOHPROMPT_POLICY.replacen(
+        "\"consent_mode\": [\"analytics_storage\"]",
+        "\"consent_mode\": [\"analytics_storage\"], \"change_note\": {\"th\": \"เพิ่มการนับหน้าที่เปิด\", \"en\": \"Now also counts pages opened\"}",
+        1,
+    );
+    assert_ne!(policy, MOHPROMPT_POLICY, "the edit did not apply");
+    let options = options(&[
+        ("policy", policy.into()),
+        ("storage", "memory".into()),
+        ("lang", "en".into()),
+    ]);
+    let mut privacy = Privacy::start(Some(options.unchecked_into())).unwrap();
+    assert!(
+        find(".mpp-reask").is_none(),
+        "nothing was decided yet: a first question is not a re-ask"
+    );
+    privacy.set("preferences", true).unwrap();
+    privacy.show_banner();
+    let list =
+        find("[data-privacy-banner] .mpp-reask").expect("the banner lists what is asked again");
+    let text = list.text_content().unwrap();
+    assert!(
+        text.contains("Statistics") && text.contains("Now also counts pages opened"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Preference"),
+        "a decided category is asked again: {text}"
+    );
+    click("[data-privacy-banner] [data-privacy-action=\"reject-all\"]");
+    assert!(
+        privacy.has_consent("preferences"),
+        "rejecting the re-ask changed another decision"
+    );
+    assert!(!privacy.has_consent("statistics"));
+    privacy.destroy();
+}
