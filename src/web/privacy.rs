@@ -160,7 +160,29 @@ impl Privacy {
                 Consent::new(&policy, gpc)
             }
         };
+        // Consent Mode wants its defaults (everything denied but what is
+        // always on) before any tag runs; stored decisions follow as an update.
         let gtag = signals::gtag();
+        if let Some(gtag) = &gtag {
+            let defaults = consent_mode::signals(&policy, &Consent::new(&policy, false));
+            signals::consent_mode(gtag, "default", &defaults);
+        }
+        let state = |id: &str| consent.state(&policy, id).unwrap_or(State::Unset);
+        let signalled = policy
+            .categories
+            .iter()
+            .any(|c| state(&c.id) == State::DeniedBySignal);
+        // Cookies of categories that are not allowed may be left from a
+        // discarded decision or set without asking: nothing that is not
+        // strictly necessary stays stored before the person says yes.
+        let refused: Vec<String> = policy
+            .categories
+            .iter()
+            .filter(|c| !state(&c.id).allows())
+            .map(|c| c.id.clone())
+            .collect();
+        let pending = !consent.pending(&policy).is_empty();
+
         let inner = Inner {
             policy,
             lang,
@@ -177,44 +199,6 @@ impl Privacy {
             listener: Some(listen(&shared)),
             shared,
         };
-
-        // Cookies of categories that are not allowed may be left from a
-        // discarded decision or set without asking: nothing that is not
-        // strictly necessary stays stored before the person says yes.
-        let (signalled, pending, refused) = {
-            let inner = privacy.shared.borrow();
-            let signalled = inner
-                .policy
-                .categories
-                .iter()
-                .any(|c| inner.state(&c.id) == State::DeniedBySignal);
-            let refused: Vec<String> = inner
-                .policy
-                .categories
-                .iter()
-                .filter(|c| !inner.state(&c.id).allows())
-                .map(|c| c.id.clone())
-                .collect();
-            (
-                signalled,
-                !inner.consent.pending(&inner.policy).is_empty(),
-                refused,
-            )
-        };
-        // Consent Mode wants its defaults (everything denied but what is
-        // always on) before any tag runs; stored decisions follow as an update.
-        let defaults = {
-            let inner = privacy.shared.borrow();
-            inner.gtag.clone().map(|g| {
-                (
-                    g,
-                    consent_mode::signals(&inner.policy, &Consent::new(&inner.policy, false)),
-                )
-            })
-        };
-        if let Some((gtag, defaults)) = defaults {
-            signals::consent_mode(&gtag, "default", &defaults);
-        }
         after_decision(&privacy.shared, Method::Gpc, &[], &refused, signalled);
         if pending {
             show_banner(&privacy.shared);
