@@ -452,45 +452,13 @@ export function fnv1a32(text) {
   return hash >>> 0;
 }
 
-// The spec names the checksum (FNV-1a 32, hex) but not exactly which bytes it covers; these are
-// the readings tried, matched against a value the module really wrote.
-const CHECKSUM_READINGS = {
-  'fields before the checksum, joined by |': (body) => fnv1a32(body),
-  'fields before the checksum, with the trailing |': (body) => fnv1a32(`${body}|`),
-};
-
-function formatHex(n, padded) {
-  const hex = n.toString(16);
-  return padded ? hex.padStart(8, '0') : hex;
-}
-
 /**
- * Finds how the module computes its checksum from a genuine plain value, so tests can build
- * values that are well-formed apart from the one rule under test. Returns null if no reading fits.
+ * Seals a stored body the way the module documents it (src/consent.rs): the body, `|`, and the
+ * FNV-1a 32 of the body as 8 lowercase hex digits. Tests use it to build values that are
+ * well-formed apart from the one rule under test.
  */
-export function checksumScheme(plainGenuine) {
-  const cut = plainGenuine.lastIndexOf('|');
-  const body = plainGenuine.slice(0, cut);
-  const sum = plainGenuine.slice(cut + 1);
-  for (const [name, fn] of Object.entries(CHECKSUM_READINGS)) {
-    for (const padded of [true, false]) {
-      for (const upper of [false, true]) {
-        let hex = formatHex(fn(body), padded);
-        if (upper) hex = hex.toUpperCase();
-        if (hex === sum) {
-          return {
-            name: `${name}${padded ? ', 8 hex digits' : ''}${upper ? ', upper case' : ''}`,
-            seal(plainBody) {
-              let h = formatHex(fn(plainBody), padded);
-              if (upper) h = h.toUpperCase();
-              return `${plainBody}|${h}`;
-            },
-          };
-        }
-      }
-    }
-  }
-  return null;
+export function seal(body) {
+  return `${body}|${fnv1a32(body).toString(16).padStart(8, '0')}`;
 }
 
 export function plainStored(raw) {
