@@ -214,7 +214,7 @@ impl Consent {
             out.push('|');
             out.push_str(&d.category);
             out.push(':');
-            crate::policy::push_decimal(&mut out, d.revision as usize);
+            crate::policy::push_decimal(&mut out, u64::from(d.revision));
             out.push_str(if d.choice == Choice::Granted {
                 ":g:"
             } else {
@@ -277,7 +277,7 @@ pub fn cookie(name: &str, value: &str, max_age_seconds: u64, https: bool) -> Str
     cookie.push('=');
     cookie.push_str(value);
     cookie.push_str("; Path=/; Max-Age=");
-    crate::policy::push_decimal(&mut cookie, max_age_seconds as usize);
+    crate::policy::push_decimal(&mut cookie, max_age_seconds);
     cookie.push_str("; SameSite=Lax");
     if https {
         cookie.push_str("; Secure");

@@ -128,7 +128,7 @@ impl Policy {
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
         let root = json::parse(text).map_err(|e| {
             let mut problem = String::from("invalid JSON at byte ");
-            push_decimal(&mut problem, e.offset);
+            push_decimal(&mut problem, e.offset as u64);
             problem.push_str(": ");
             problem.push_str(e.problem);
             PolicyError {
@@ -160,15 +160,14 @@ impl Policy {
             "purposes",
             "forms",
         ])?;
-        let version = root.field("version")?.string()?;
+        let version_node = root.field("version")?;
+        let version = version_node.string()?;
         if version.len() > 32
             || !version
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
         {
-            return Err(root
-                .field("version")?
-                .problem("use 1 to 32 of A-Z a-z 0-9 . _ -"));
+            return Err(version_node.problem("use 1 to 32 of A-Z a-z 0-9 . _ -"));
         }
         let controller = controller(&root.field("controller")?)?;
         let policy_url = url(&root.field("policy_url")?)?;
@@ -371,7 +370,7 @@ impl<'a> Node<'a> {
             }
             Step::Index(i) => {
                 path.push('[');
-                push_decimal(&mut path, i);
+                push_decimal(&mut path, i as u64);
                 path.push(']');
             }
         }
@@ -470,7 +469,7 @@ impl<'a> Node<'a> {
 }
 
 /// Appends `n` in decimal; cheaper in wasm than the formatting machinery.
-pub(crate) fn push_decimal(out: &mut String, n: usize) {
+pub(crate) fn push_decimal(out: &mut String, n: u64) {
     if n >= 10 {
         push_decimal(out, n / 10);
     }

@@ -389,8 +389,9 @@ fn discard(store: &ConsentStore, why: &str) {
     web_sys::console::warn_1(&message.into());
 }
 
-/// Records `choices` made through `method` and applies the result.
-fn decide(shared: &Shared, choices: &[(String, Choice)], method: Method) {
+/// Records `choices` made through `method` and applies the result. Returns
+/// whether any of them withdrew a consent that had been given.
+fn decide(shared: &Shared, choices: &[(String, Choice)], method: Method) -> bool {
     let (changed, withdrawn) = {
         let mut inner = shared.borrow_mut();
         let inner = &mut *inner;
@@ -415,6 +416,7 @@ fn decide(shared: &Shared, choices: &[(String, Choice)], method: Method) {
         (changed, withdrawn)
     };
     after_decision(shared, method, &changed, &withdrawn, true);
+    !withdrawn.is_empty()
 }
 
 /// Applies the current decisions to the page, then tells it: cookies of
@@ -612,16 +614,7 @@ fn save_preferences(shared: &Shared, set_all: Option<bool>) {
             },
         ));
     }
-    let before: Vec<bool> = choices
-        .iter()
-        .map(|(id, _)| shared.borrow().state(id).allows())
-        .collect();
-    decide(shared, &choices, Method::PrivacyCentre);
-    let withdrew = choices
-        .iter()
-        .zip(before)
-        .any(|((id, _), was)| was && !shared.borrow().state(id).allows());
-    if !withdrew {
+    if !decide(shared, &choices, Method::PrivacyCentre) {
         close_preferences(shared);
     }
 }
