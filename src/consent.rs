@@ -1,12 +1,14 @@
-//! Cookie-category consent: the decisions a person made, how they are stored,
-//! and what is still to be asked.
+//! Consent for cookie categories and purposes: the decisions a person made,
+//! how they are stored, and what is still to be asked. A purpose that shares
+//! a category's id (`statistics`) has one decision for both.
 //!
 //! Stored form, kept in a first-party cookie and mirrored in localStorage:
 //!
 //! ```text
-//! 1|2026.11-1|preferences:1:d:t5u8k0|statistics:2:g:t5u8k0|9f86d081
-//! ^ ^         ^ category:revision:g(ranted)/d(enied):decided-at (unix s, base 36)
-//! | policy version                                     FNV-1a 32 of what precedes ^
+//! 1|2026.11-1|preferences:1:d:t5u8k0|contact:3735928559:g:t5u8k0|9f86d081
+//! ^ ^         ^ id:revision:g(ranted)/d(enied):decided-at (unix s, base 36)
+//! | policy version   (revision: a category's, or a purpose's content hash)
+//! format                                     FNV-1a 32 of what precedes ^
 //! format
 //! ```
 //!
@@ -19,7 +21,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-/// A person's answer for one category.
+/// A person's answer for one category or purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
     /// They said yes.
@@ -28,7 +30,7 @@ pub enum Choice {
     Denied,
 }
 
-/// Where a category stands now.
+/// Where a category or purpose stands now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     /// Strictly necessary; not asked.
@@ -41,12 +43,15 @@ pub enum State {
     DeniedBySignal,
     /// Not decided at the current revision: off, and to be asked.
     Unset,
+    /// A purpose resting on another legal basis than consent: shown, not asked.
+    Notice,
 }
 
 impl State {
-    /// Whether scripts and cookies of the category may run.
+    /// Whether the category's scripts and cookies may run, or the purpose's
+    /// use may go ahead (a notice goes ahead on its own legal basis).
     pub fn allows(self) -> bool {
-        matches!(self, State::AlwaysOn | State::Granted)
+        matches!(self, State::AlwaysOn | State::Granted | State::Notice)
     }
 
     /// The name the JS API reports for it.
@@ -55,6 +60,7 @@ impl State {
             State::AlwaysOn | State::Granted => "granted",
             State::Denied | State::DeniedBySignal => "denied",
             State::Unset => "unset",
+            State::Notice => "notice",
         }
     }
 }
@@ -62,9 +68,9 @@ impl State {
 /// One recorded decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
-    /// Category id.
-    pub category: String,
-    /// The category's revision the person saw.
+    /// Category or purpose id.
+    pub id: String,
+    /// What the person saw: [`Policy::revision_of`] at the time.
     pub revision: u32,
     /// Their answer.
     pub choice: Choice,
@@ -79,8 +85,8 @@ pub enum DecodeError {
     Malformed,
     /// The checksum does not match the content.
     Tampered,
-    /// Names a category the policy does not have, or one that is always on.
-    UnknownCategory,
+    /// Names an id the policy does not ask about.
+    UnknownId,
     /// Made under another policy version.
     OtherVersion,
 }
@@ -91,7 +97,7 @@ impl DecodeError {
         match self {
             DecodeError::Malformed => "stored consent is malformed",
             DecodeError::Tampered => "stored consent fails its checksum",
-            DecodeError::UnknownCategory => "stored consent names an unknown category",
+            DecodeError::UnknownId => "stored consent names an unknown category or purpose",
             DecodeError::OtherVersion => "stored consent is for another policy version",
         }
     }
@@ -108,14 +114,14 @@ impl fmt::Display for DecodeError {
 pub const DECISION_LIFETIME_SECONDS: u64 = 365 * 24 * 60 * 60;
 
 /// Longer stored values are refused before any parsing.
-const MAX_STORED_LEN: usize = 1024;
+const MAX_STORED_LEN: usize = 2048;
 
 /// The decisions made under one policy version, plus the browser's signals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Consent {
     /// The policy version the decisions were made under.
     pub policy_version: String,
-    /// At most one decision per category, in the order they were first made.
+    /// At most one decision per id, in the order they were first made.
     pub decisions: Vec<Decision>,
     /// Global Privacy Control was on: undecided categories are denied, not asked.
     pub gpc: bool,
@@ -131,33 +137,59 @@ impl Consent {
         }
     }
 
-    /// Where category `id` stands; `None` if the policy has no such category.
+    /// Where category or purpose `id` stands; `None` if the policy has neither.
     pub fn state(&self, policy: &Policy, id: &str) -> Option<State> {
-        let category = policy.category(id)?;
-        if category.always_on {
-            return Some(State::AlwaysOn);
-        }
+        let category = policy.category(id);
+        let Some(revision) = policy.revision_of(id) else {
+            return match (category, policy.purpose(id)) {
+                (Some(_), _) => Some(State::AlwaysOn),
+                (None, Some(_)) => Some(State::Notice),
+                (None, None) => None,
+            };
+        };
         let current = self
             .decisions
             .iter()
-            .find(|d| d.category == id && d.revision == category.revision);
+            .find(|d| d.id == id && d.revision == revision);
         Some(match current.map(|d| d.choice) {
             Some(Choice::Granted) => State::Granted,
             Some(Choice::Denied) => State::Denied,
-            None if self.gpc => State::DeniedBySignal,
+            // The signal speaks about cookies and tracking, not about being contacted.
+            None if self.gpc && category.is_some() => State::DeniedBySignal,
             None => State::Unset,
         })
     }
 
-    /// Categories to ask about: not always on, no decision at the current
-    /// revision, and no privacy signal that already answers.
+    /// What the banner asks about: categories not decided at their current
+    /// revision (and not answered by a privacy signal), then purposes decided
+    /// before but about other content. A purpose never decided is asked
+    /// where its data is given (a form, the privacy centre), not in the banner.
     pub fn pending<'p>(&self, policy: &'p Policy) -> Vec<&'p str> {
-        policy
-            .categories
+        let unset = |id: &str| self.state(policy, id) == Some(State::Unset);
+        let categories = policy.categories.iter().map(|c| c.id.as_str());
+        let changed_purposes = policy
+            .purposes
             .iter()
-            .filter(|c| self.state(policy, &c.id) == Some(State::Unset))
-            .map(|c| c.id.as_str())
+            .filter(|p| policy.category(&p.id).is_none() && self.decided_before(&p.id))
+            .map(|p| p.id.as_str());
+        categories
+            .chain(changed_purposes)
+            .filter(|id| unset(id))
             .collect()
+    }
+
+    /// Whether `id` was decided at some revision, current or not.
+    pub fn decided_before(&self, id: &str) -> bool {
+        self.decisions.iter().any(|d| d.id == id)
+    }
+
+    /// When the decision about `id` that counts now was made.
+    pub fn decided_at(&self, policy: &Policy, id: &str) -> Option<u64> {
+        let revision = policy.revision_of(id)?;
+        self.decisions
+            .iter()
+            .find(|d| d.id == id && d.revision == revision)
+            .map(|d| d.decided_at)
     }
 
     /// Forgets decisions made more than [`DECISION_LIFETIME_SECONDS`] before
@@ -176,20 +208,20 @@ impl Consent {
         !self.decisions.is_empty()
     }
 
-    /// Records an explicit decision for category `id`. Returns whether the
-    /// category's state changed; always-on and unknown categories are ignored.
+    /// Records an explicit decision about `id`. Returns whether its state
+    /// changed; what cannot be decided (always on, a notice, unknown) is ignored.
     pub fn decide(&mut self, policy: &Policy, id: &str, choice: Choice, now: u64) -> bool {
-        let Some(category) = policy.category(id).filter(|c| !c.always_on) else {
+        let Some(revision) = policy.revision_of(id) else {
             return false;
         };
         let before = self.state(policy, id);
         let decision = Decision {
-            category: id.to_owned(),
-            revision: category.revision,
+            id: id.to_owned(),
+            revision,
             choice,
             decided_at: now,
         };
-        match self.decisions.iter_mut().find(|d| d.category == id) {
+        match self.decisions.iter_mut().find(|d| d.id == id) {
             Some(existing) => *existing = decision,
             None => self.decisions.push(decision),
         }
@@ -212,7 +244,7 @@ impl Consent {
         out.push_str(&self.policy_version);
         for d in &self.decisions {
             out.push('|');
-            out.push_str(&d.category);
+            out.push_str(&d.id);
             out.push(':');
             crate::policy::push_decimal(&mut out, u64::from(d.revision));
             out.push_str(if d.choice == Choice::Granted {
@@ -248,15 +280,10 @@ impl Consent {
         let mut consent = Consent::new(policy, gpc);
         for field in fields {
             let decision = decision(field)?;
-            match policy.category(&decision.category) {
-                Some(c) if !c.always_on => {}
-                _ => return Err(DecodeError::UnknownCategory),
+            if policy.revision_of(&decision.id).is_none() {
+                return Err(DecodeError::UnknownId);
             }
-            if consent
-                .decisions
-                .iter()
-                .any(|d| d.category == decision.category)
-            {
+            if consent.decided_before(&decision.id) {
                 return Err(DecodeError::Malformed);
             }
             consent.decisions.push(decision);
@@ -287,7 +314,7 @@ pub fn cookie(name: &str, value: &str, max_age_seconds: u64, https: bool) -> Str
 
 fn decision(field: &str) -> Result<Decision, DecodeError> {
     let mut parts = field.split(':');
-    let (Some(category), Some(revision), Some(choice), Some(at), None) = (
+    let (Some(id), Some(revision), Some(choice), Some(at), None) = (
         parts.next(),
         parts.next(),
         parts.next(),
@@ -296,8 +323,8 @@ fn decision(field: &str) -> Result<Decision, DecodeError> {
     ) else {
         return Err(DecodeError::Malformed);
     };
-    let plain_id = !category.is_empty()
-        && category
+    let plain_id = !id.is_empty()
+        && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     let revision = digits(revision, 10)
@@ -310,7 +337,7 @@ fn decision(field: &str) -> Result<Decision, DecodeError> {
     };
     match (plain_id, revision, choice, digits(at, 36)) {
         (true, Some(revision), Some(choice), Some(decided_at)) => Ok(Decision {
-            category: category.to_owned(),
+            id: id.to_owned(),
             revision,
             choice,
             decided_at,
@@ -344,7 +371,7 @@ fn base36(mut n: u64) -> String {
     String::from_utf8(buf).unwrap_or_default()
 }
 
-fn hex8(n: u32) -> String {
+pub(crate) fn hex8(n: u32) -> String {
     (0..8)
         .rev()
         .map(|i| char::from_digit((n >> (i * 4)) & 0xf, 16).unwrap_or('0'))
@@ -353,7 +380,7 @@ fn hex8(n: u32) -> String {
 
 /// FNV-1a, 32 bit: detects damaged or hand-edited values. It is no MAC:
 /// a script on the page can rewrite consent anyway; this catches the rest.
-fn fnv1a(bytes: &[u8]) -> u32 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0x811c_9dc5, |h, b| {
         (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
     })
@@ -496,15 +523,15 @@ mod tests {
     fn an_unknown_category_discards_the_record() {
         let policy = policy();
         let mut consent = decided(&[("statistics", Choice::Granted)]);
-        consent.decisions[0].category = "marketing".into();
+        consent.decisions[0].id = "marketing".into();
         assert_eq!(
             Consent::decode(&consent.encode(), &policy, false),
-            Err(DecodeError::UnknownCategory)
+            Err(DecodeError::UnknownId)
         );
-        consent.decisions[0].category = "necessary".into();
+        consent.decisions[0].id = "necessary".into();
         assert_eq!(
             Consent::decode(&consent.encode(), &policy, false),
-            Err(DecodeError::UnknownCategory)
+            Err(DecodeError::UnknownId)
         );
     }
 

@@ -1,4 +1,5 @@
-//! A small JSON reader for policy documents.
+//! A small JSON reader for policy documents, and a writer for the records
+//! the module keeps (consent receipts).
 //!
 //! The policy is the only structured input the module reads. Parsing it here
 //! instead of through serde costs a few kilobytes of wasm rather than the
@@ -46,6 +47,77 @@ impl Value {
             Value::Array(_) => "an array",
             Value::Object(_) => "an object",
         }
+    }
+}
+
+/// Appends `value` as compact JSON; [`parse`] reads it back to the same value.
+///
+/// ```
+/// use mohprompt_privacy::json::{parse, write, Value};
+/// let value = Value::Object(vec![("note".into(), Value::Str("ก \"1\"\n".into()))]);
+/// let mut text = String::new();
+/// write(&value, &mut text);
+/// assert_eq!(text, r#"{"note":"ก \"1\"\n"}"#);
+/// assert_eq!(parse(&text).unwrap(), value);
+/// ```
+pub fn write(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(n) => {
+            if *n < 0 {
+                out.push('-');
+            }
+            crate::policy::push_decimal(out, n.unsigned_abs());
+        }
+        Value::Str(s) => push_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            out.push('{');
+            for (i, (key, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_string(out, key);
+                out.push(':');
+                write(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Appends `s` as a JSON string: quotes, backslashes and control characters escaped.
+fn push_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from(b"0123456789abcdef"[(c as usize) >> 4]));
+                out.push(char::from(b"0123456789abcdef"[(c as usize) & 0xf]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Str(s.into())
     }
 }
 

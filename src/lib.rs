@@ -7,7 +7,8 @@
 //!
 //! The crate is split so that every rule can be tested natively:
 //! - [`json`] and [`policy`]: the policy document, validated when loaded;
-//! - [`consent`]: decisions per cookie category and their stored form;
+//! - [`consent`]: decisions per cookie category and purpose, their stored form;
+//! - [`receipt`]: consent receipts and the log that keeps them until delivered;
 //! - [`consent_mode`]: Google Consent Mode v2 signals derived from them;
 //! - [`i18n`]: Thai and English interface texts;
 //! - `web` (wasm32 only): the banner, storage, script gating and the JS API.
@@ -23,6 +24,7 @@ pub mod consent_mode;
 pub mod i18n;
 pub mod json;
 pub mod policy;
+pub mod receipt;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -46,6 +46,8 @@ pub struct Controller {
     pub email: String,
     /// Web site (https).
     pub website: String,
+    /// How to get wrong data corrected (guideline section 7).
+    pub correction: Option<Text>,
 }
 
 /// A cookie a category covers: an exact name, or every name with a prefix.
@@ -100,6 +102,97 @@ pub struct Category {
     pub change_note: Option<Text>,
 }
 
+/// Why the service may use data for a purpose (PDPA sections 24 and 19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalBasis {
+    /// The person's consent: asked, never assumed, withdrawable.
+    Consent,
+    /// Needed for a contract with the person.
+    Contract,
+    /// Required by law, e.g. log retention under the Computer Crime Act.
+    LegalObligation,
+    /// A task carried out in the public interest by the state.
+    PublicTask,
+    /// To protect someone's life or health.
+    VitalInterest,
+    /// The controller's legitimate interest.
+    LegitimateInterest,
+}
+
+impl LegalBasis {
+    /// Every basis, in the order of [`LegalBasis::index`].
+    pub const ALL: [LegalBasis; 6] = [
+        LegalBasis::Consent,
+        LegalBasis::Contract,
+        LegalBasis::LegalObligation,
+        LegalBasis::PublicTask,
+        LegalBasis::VitalInterest,
+        LegalBasis::LegitimateInterest,
+    ];
+
+    /// The name the policy and receipts use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LegalBasis::Consent => "consent",
+            LegalBasis::Contract => "contract",
+            LegalBasis::LegalObligation => "legal_obligation",
+            LegalBasis::PublicTask => "public_task",
+            LegalBasis::VitalInterest => "vital_interest",
+            LegalBasis::LegitimateInterest => "legitimate_interest",
+        }
+    }
+
+    /// Position in [`LegalBasis::ALL`], for tables of labels.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A use of personal data the policy declares (guideline sections 2 to 6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purpose {
+    /// Stable id, `[a-z0-9_]+`. A purpose with a cookie category's id shares
+    /// that category's decision.
+    pub id: String,
+    /// Why the data may be used; only [`LegalBasis::Consent`] is asked.
+    pub legal_basis: LegalBasis,
+    /// Bumped when the purpose changes.
+    pub revision: u32,
+    /// Short title.
+    pub title: Text,
+    /// What is done, in plain language.
+    pub description: Text,
+    /// The kinds of data it uses (`phone`, `national_id`, `ip_address`, ...).
+    pub fields: Vec<String>,
+    /// How long the data is kept.
+    pub retention: Text,
+    /// One line on what changed, shown when it is asked again.
+    pub change_note: Option<Text>,
+    /// FNV-1a of everything the person was shown: a decision made about
+    /// other content is asked again, even when nobody bumped `revision`.
+    pub content_hash: u32,
+}
+
+impl Purpose {
+    /// Whether the person is asked (consent), rather than told (a notice).
+    pub fn asks_consent(&self) -> bool {
+        self.legal_basis == LegalBasis::Consent
+    }
+}
+
+/// A form that asks for personal data, as the policy describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    /// The value of the form's `data-privacy-form` attribute.
+    pub id: String,
+    /// The purposes the form's data serves: notices are shown, consent
+    /// purposes asked, each on its own.
+    pub purposes: Vec<String>,
+    /// A consent purpose that is the form's own reason (a newsletter
+    /// sign-up, say): only then may its box be required.
+    pub reason: Option<String>,
+}
+
 /// A loaded, validated policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
@@ -111,6 +204,10 @@ pub struct Policy {
     pub policy_url: String,
     /// Cookie categories, in the order the banner shows them.
     pub categories: Vec<Category>,
+    /// Uses of personal data, in the order the privacy centre shows them.
+    pub purposes: Vec<Purpose>,
+    /// Forms that ask for personal data.
+    pub forms: Vec<Form>,
 }
 
 impl Policy {
@@ -150,6 +247,43 @@ impl Policy {
         self.categories.iter().find(|c| c.id == id)
     }
 
+    /// The purpose with this id.
+    pub fn purpose(&self, id: &str) -> Option<&Purpose> {
+        self.purposes.iter().find(|p| p.id == id)
+    }
+
+    /// The form with this id.
+    pub fn form(&self, id: &str) -> Option<&Form> {
+        self.forms.iter().find(|f| f.id == id)
+    }
+
+    /// What a decision about `id` is bound to: the category's revision, the
+    /// purpose's content hash, or both mixed when they share the id. `None`
+    /// when nothing with this id can be decided (unknown, always on, or a
+    /// purpose that is a notice).
+    ///
+    /// ```
+    /// use mohprompt_privacy::policy::Policy;
+    /// let policy = Policy::mohprompt();
+    /// assert_eq!(policy.revision_of("preferences"), Some(1));
+    /// assert!(policy.revision_of("contact").is_some());
+    /// assert_eq!(policy.revision_of("logs"), None);
+    /// assert_eq!(policy.revision_of("necessary"), None);
+    /// ```
+    pub fn revision_of(&self, id: &str) -> Option<u32> {
+        let category = self.category(id);
+        let purpose = self.purpose(id);
+        if category.is_some_and(|c| c.always_on) || purpose.is_some_and(|p| !p.asks_consent()) {
+            return None;
+        }
+        match (category, purpose) {
+            (Some(c), None) => Some(c.revision),
+            (None, Some(p)) => Some(p.content_hash.max(1)),
+            (Some(c), Some(p)) => Some((p.content_hash ^ c.revision.rotate_left(16)).max(1)),
+            (None, None) => None,
+        }
+    }
+
     fn from_value(root: &Value) -> Result<Policy, PolicyError> {
         let root = Node::root(root);
         root.only_keys(&[
@@ -187,25 +321,56 @@ impl Policy {
         if categories.len() > 32 {
             return Err(list.problem("at most 32 categories"));
         }
-        // Purposes and form fields are defined by the purpose-consent and
-        // field-marking features; until then only their shape is checked.
-        if let Some(purposes) = root.optional("purposes") {
-            let _ = purposes.items()?;
+        let mut purposes: Vec<Purpose> = Vec::new();
+        if let Some(list) = root.optional("purposes") {
+            for item in list.items()? {
+                let purpose = purpose(&item)?;
+                let id = item.field("id")?;
+                if purposes.iter().any(|p| p.id == purpose.id) {
+                    return Err(id.problem("duplicate id"));
+                }
+                // A shared id means one decision for both: it must be one that is asked.
+                if let Some(category) = categories.iter().find(|c| c.id == purpose.id) {
+                    if category.always_on || !purpose.asks_consent() {
+                        return Err(id.problem(
+                            "shares a category's id, so it must rest on consent and the category must not be always_on",
+                        ));
+                    }
+                }
+                purposes.push(purpose);
+            }
         }
-        if let Some(forms) = root.optional("forms") {
-            forms.members()?;
+        if purposes.len() > 32 {
+            return Err(root.field("purposes")?.problem("at most 32 purposes"));
+        }
+        let mut forms = Vec::new();
+        if let Some(node) = root.optional("forms") {
+            for (key, value) in node.members()? {
+                let entry = node.child(value, Step::Key(key));
+                forms.push(form(&entry, key, &purposes)?);
+            }
         }
         Ok(Policy {
             version,
             controller,
             policy_url,
             categories,
+            purposes,
+            forms,
         })
     }
 }
 
 fn controller(node: &Node) -> Result<Controller, PolicyError> {
-    node.only_keys(&["name", "address", "phone", "fax", "email", "website"])?;
+    node.only_keys(&[
+        "name",
+        "address",
+        "phone",
+        "fax",
+        "email",
+        "website",
+        "correction",
+    ])?;
     Ok(Controller {
         name: node.field("name")?.text()?,
         address: node.field("address")?.text()?,
@@ -213,6 +378,7 @@ fn controller(node: &Node) -> Result<Controller, PolicyError> {
         fax: node.optional("fax").map(|n| n.string()).transpose()?,
         email: node.field("email")?.string()?,
         website: url(&node.field("website")?)?,
+        correction: node.optional("correction").map(|n| n.text()).transpose()?,
     })
 }
 
@@ -227,24 +393,12 @@ fn category(node: &Node) -> Result<Category, PolicyError> {
         "consent_mode",
         "change_note",
     ])?;
-    let id_node = node.field("id")?;
-    let id = id_node.string()?;
-    if id.len() > 32
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    {
-        return Err(id_node.problem("use 1 to 32 of a-z 0-9 _"));
-    }
+    let id = plain_id(&node.field("id")?)?;
     let always_on = match node.optional("always_on") {
         Some(flag) => flag.boolean()?,
         None => false,
     };
-    let revision_node = node.field("revision")?;
-    let revision = match revision_node.value {
-        Value::Int(n) if (1..=i64::from(u32::MAX)).contains(n) => *n as u32,
-        _ => return Err(revision_node.problem("must be a whole number from 1")),
-    };
+    let revision = revision(&node.field("revision")?)?;
     let mut cookies = Vec::new();
     if let Some(list) = node.optional("cookies") {
         for item in list.items()? {
@@ -272,6 +426,118 @@ fn category(node: &Node) -> Result<Category, PolicyError> {
         consent_mode,
         change_note: node.optional("change_note").map(|n| n.text()).transpose()?,
     })
+}
+
+fn purpose(node: &Node) -> Result<Purpose, PolicyError> {
+    node.only_keys(&[
+        "id",
+        "legal_basis",
+        "revision",
+        "title",
+        "description",
+        "fields",
+        "retention",
+        "change_note",
+    ])?;
+    let basis_node = node.field("legal_basis")?;
+    let basis = basis_node.string()?;
+    let legal_basis = LegalBasis::ALL
+        .into_iter()
+        .find(|b| b.as_str() == basis)
+        .ok_or_else(|| {
+            basis_node.problem(
+                "expected consent, contract, legal_obligation, public_task, vital_interest or legitimate_interest",
+            )
+        })?;
+    let mut fields = Vec::new();
+    for item in node.field("fields")?.items()? {
+        fields.push(plain_id(&item)?);
+    }
+    let mut purpose = Purpose {
+        id: plain_id(&node.field("id")?)?,
+        legal_basis,
+        revision: revision(&node.field("revision")?)?,
+        title: node.field("title")?.text()?,
+        description: node.field("description")?.text()?,
+        fields,
+        retention: node.field("retention")?.text()?,
+        change_note: node.optional("change_note").map(|n| n.text()).transpose()?,
+        content_hash: 0,
+    };
+    purpose.content_hash = content_hash(&purpose);
+    Ok(purpose)
+}
+
+/// FNV-1a over what the person is shown about a purpose, each part ended by
+/// a zero byte so that moving text between parts changes the hash too.
+fn content_hash(purpose: &Purpose) -> u32 {
+    let mut content = String::new();
+    push_decimal(&mut content, u64::from(purpose.revision));
+    let texts = [&purpose.title, &purpose.description, &purpose.retention];
+    let parts = [purpose.legal_basis.as_str()]
+        .into_iter()
+        .chain(texts.iter().flat_map(|t| [t.th.as_str(), t.en.as_str()]))
+        .chain(purpose.fields.iter().map(String::as_str));
+    for part in parts {
+        content.push('\0');
+        content.push_str(part);
+    }
+    crate::consent::fnv1a(content.as_bytes())
+}
+
+fn form(node: &Node, id: &str, purposes: &[Purpose]) -> Result<Form, PolicyError> {
+    node.only_keys(&["purposes", "reason"])?;
+    if id.is_empty()
+        || id.len() > 32
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    {
+        return Err(node.problem("a form id uses 1 to 32 of a-z 0-9 _ -"));
+    }
+    let mut listed = Vec::new();
+    for item in node.field("purposes")?.items()? {
+        let id = item.string()?;
+        if !purposes.iter().any(|p| p.id == id) {
+            return Err(item.problem("not a purpose of this policy"));
+        }
+        listed.push(id);
+    }
+    let reason = match node.optional("reason") {
+        Some(reason_node) => {
+            let reason = reason_node.string()?;
+            let asked = purposes.iter().any(|p| p.id == reason && p.asks_consent());
+            if !asked || !listed.contains(&reason) {
+                return Err(reason_node.problem("must be a consent purpose listed in purposes"));
+            }
+            Some(reason)
+        }
+        None => None,
+    };
+    Ok(Form {
+        id: id.to_owned(),
+        purposes: listed,
+        reason,
+    })
+}
+
+fn plain_id(node: &Node) -> Result<String, PolicyError> {
+    let id = node.string()?;
+    if id.len() > 32
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(node.problem("use 1 to 32 of a-z 0-9 _"));
+    }
+    Ok(id)
+}
+
+fn revision(node: &Node) -> Result<u32, PolicyError> {
+    match node.value {
+        Value::Int(n) if (1..=i64::from(u32::MAX)).contains(n) => Ok(*n as u32),
+        _ => Err(node.problem("must be a whole number from 1")),
+    }
 }
 
 fn cookie_pattern(node: &Node) -> Result<CookiePattern, PolicyError> {
