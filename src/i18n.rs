@@ -49,7 +49,7 @@ impl Lang {
     }
 }
 
-/// Every fixed text the banner and the preferences dialog show.
+/// Every fixed text the banner, the privacy centre and a form's consent section show.
 #[derive(Debug)]
 pub struct Words {
     /// Banner heading.
@@ -80,38 +80,116 @@ pub struct Words {
     pub reload_notice: &'static str,
     /// Link text to the full policy.
     pub policy_link: &'static str,
+    /// Privacy centre: heading of the cookie categories.
+    pub cookies_heading: &'static str,
+    /// Privacy centre: heading of the purposes that are asked.
+    pub consent_heading: &'static str,
+    /// Privacy centre: heading of the purposes that are only shown.
+    pub notices_heading: &'static str,
+    /// Privacy centre: heading of the controller's contact and corrections.
+    pub contact_heading: &'static str,
+    /// Labels of the legal bases, in the order of `LegalBasis::ALL`.
+    pub legal_bases: [&'static str; 6],
+    /// Before a purpose's legal basis.
+    pub basis_prefix: &'static str,
+    /// Before how long a purpose's data is kept.
+    pub retention_prefix: &'static str,
+    /// State of an item the person agreed to.
+    pub state_granted: &'static str,
+    /// State of an item the person refused.
+    pub state_denied: &'static str,
+    /// State of an item not decided yet.
+    pub state_unset: &'static str,
+    /// Labels of the controller's phone, fax, e-mail and web site.
+    pub contact_labels: [&'static str; 4],
+    /// Legend of the consent section rendered into a form.
+    pub form_legend: &'static str,
+    /// Before the notices in a form.
+    pub form_notices_intro: &'static str,
+    /// Before the consent boxes in a form.
+    pub form_consent_intro: &'static str,
+    /// After the title of a purpose that is the form's own reason.
+    pub form_reason: &'static str,
+    /// Status after the form's choices were recorded.
+    pub form_recorded: &'static str,
 }
 
 static THAI: Words = Words {
     banner_title: "หมอพร้อมใช้คุกกี้",
     banner_text: "เราใช้คุกกี้ที่จำเป็นเพื่อให้เว็บไซต์ทำงาน และขอความยินยอมจากท่านก่อนใช้คุกกี้อื่น ท่านปฏิเสธได้และยังใช้บริการได้ตามปกติ",
-    banner_reask: "นโยบายคุกกี้มีการเปลี่ยนแปลง กรุณาเลือกอีกครั้งสำหรับ:",
+    banner_reask: "นโยบายมีการเปลี่ยนแปลง กรุณาเลือกอีกครั้งสำหรับ:",
     accept_all: "ยอมรับทั้งหมด",
     reject_all: "ปฏิเสธทั้งหมด",
     customize: "ตั้งค่าเอง",
     close: "ปิด",
-    dialog_title: "ตั้งค่าคุกกี้",
-    dialog_text: "เลือกประเภทคุกกี้ที่ท่านยินยอม เปลี่ยนใจได้ทุกเมื่อจากลิงก์ตั้งค่าคุกกี้",
+    dialog_title: "ตั้งค่าความเป็นส่วนตัว",
+    dialog_text: "เลือกได้ทีละเรื่องว่ายินยอมหรือไม่ แล้วกดบันทึก เปลี่ยนใจได้ทุกเมื่อจากลิงก์ตั้งค่าความเป็นส่วนตัว",
     save: "บันทึกการตั้งค่า",
     always_on: "เปิดใช้เสมอ",
     gpc_honoured: "เบราว์เซอร์ของท่านส่งสัญญาณ Global Privacy Control เราจึงปิดคุกกี้ที่ไม่จำเป็นไว้ให้แล้ว",
     reload_notice: "ลบคุกกี้ของประเภทที่ถอนความยินยอมแล้ว โหลดหน้านี้ใหม่เพื่อหยุดสคริปต์ที่ทำงานอยู่",
     policy_link: "อ่านนโยบายคุ้มครองข้อมูลส่วนบุคคล",
+    cookies_heading: "คุกกี้",
+    consent_heading: "การใช้ข้อมูลที่ขอความยินยอมจากท่าน",
+    notices_heading: "การใช้ข้อมูลตามฐานทางกฎหมายอื่น (ไม่ต้องขอความยินยอม)",
+    contact_heading: "ติดต่อเราและการแก้ไขข้อมูล",
+    legal_bases: [
+        "ความยินยอม",
+        "สัญญา",
+        "หน้าที่ตามกฎหมาย",
+        "ภารกิจของรัฐ",
+        "ประโยชน์สำคัญต่อชีวิต",
+        "ประโยชน์โดยชอบด้วยกฎหมาย",
+    ],
+    basis_prefix: "ฐานทางกฎหมาย: ",
+    retention_prefix: "ระยะเวลาเก็บ: ",
+    state_granted: "ยินยอมแล้ว",
+    state_denied: "ไม่ยินยอม",
+    state_unset: "ยังไม่ได้เลือก",
+    contact_labels: ["โทรศัพท์", "โทรสาร", "อีเมล", "เว็บไซต์"],
+    form_legend: "การใช้ข้อมูลของท่าน",
+    form_notices_intro: "เราใช้ข้อมูลในแบบฟอร์มนี้เพื่อเรื่องต่อไปนี้ ซึ่งไม่ต้องขอความยินยอม",
+    form_consent_intro: "เรื่องต่อไปนี้ท่านเลือกได้ทีละข้อ ไม่ติ๊กก็ใช้บริการได้ตามปกติ",
+    form_reason: " (จำเป็นสำหรับแบบฟอร์มนี้)",
+    form_recorded: "บันทึกการเลือกของท่านแล้ว",
 };
 
 static ENGLISH: Words = Words {
     banner_title: "Mor Prom uses cookies",
     banner_text: "We use necessary cookies to make the site work, and ask before using any others. You can refuse and still use the service as usual.",
-    banner_reask: "Our cookie policy has changed. Please choose again for:",
+    banner_reask: "Our policy has changed. Please choose again for:",
     accept_all: "Accept all",
     reject_all: "Reject all",
     customize: "Customize",
     close: "Close",
-    dialog_title: "Cookie settings",
-    dialog_text: "Choose the cookies you agree to. You can change your mind any time from the cookie settings link.",
+    dialog_title: "Privacy settings",
+    dialog_text: "Choose one by one what you agree to, then save. You can change your mind any time from the privacy settings link.",
     save: "Save settings",
     always_on: "Always on",
     gpc_honoured: "Your browser sent a Global Privacy Control signal, so cookies that are not necessary are off.",
     reload_notice: "Cookies of the withdrawn categories were deleted. Reload the page to stop scripts that are already running.",
     policy_link: "Read the privacy policy",
+    cookies_heading: "Cookies",
+    consent_heading: "Uses of your data that need your consent",
+    notices_heading: "Uses on other legal grounds (not asked)",
+    contact_heading: "Contact us and corrections",
+    legal_bases: [
+        "Consent",
+        "Contract",
+        "Legal obligation",
+        "Public task",
+        "Vital interest",
+        "Legitimate interest",
+    ],
+    basis_prefix: "Legal basis: ",
+    retention_prefix: "Kept: ",
+    state_granted: "Agreed",
+    state_denied: "Refused",
+    state_unset: "Not chosen yet",
+    contact_labels: ["Phone", "Fax", "E-mail", "Website"],
+    form_legend: "How your data is used",
+    form_notices_intro: "We use the data in this form for the following, which does not need your consent.",
+    form_consent_intro: "These are your choice, one by one. Leave a box unticked and the service works the same.",
+    form_reason: " (needed for this form)",
+    form_recorded: "Your choices were recorded.",
 };

@@ -1,4 +1,4 @@
-//! Drawing the cookie banner and the preferences dialog.
+//! Drawing the cookie banner and the privacy centre (the preferences dialog).
 //!
 //! The banner is a labelled region at the start of `<body>` (first in tab
 //! order, shown fixed at the bottom): it never covers the page modally, so
@@ -9,10 +9,12 @@
 use super::dom::{action_button, append, document, element, set, text};
 use crate::consent::{Consent, State};
 use crate::i18n::Lang;
-use crate::policy::Policy;
+use crate::policy::{Policy, Purpose, Text};
 use alloc::string::String;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlDialogElement};
+use alloc::vec::Vec;
+use js_sys::{Date, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, HtmlDialogElement};
 
 /// What a drawing needs to know.
 pub struct View<'a> {
@@ -24,8 +26,25 @@ pub struct View<'a> {
     pub lang: Lang,
 }
 
+impl View<'_> {
+    pub(super) fn state(&self, id: &str) -> State {
+        self.consent.state(self.policy, id).unwrap_or(State::Unset)
+    }
+
+    /// Title and change note of a category or purpose, the category's first.
+    fn title_and_note(&self, id: &str) -> Option<(&Text, Option<&Text>)> {
+        let category = self.policy.category(id);
+        let purpose = self.policy.purpose(id);
+        let title = category.map(|c| &c.title).or(purpose.map(|p| &p.title))?;
+        let note = category
+            .and_then(|c| c.change_note.as_ref())
+            .or(purpose.and_then(|p| p.change_note.as_ref()));
+        Some((title, note))
+    }
+}
+
 /// The first layer: accept all, reject all and customize, of equal weight.
-/// When `reask` lists categories, the banner names them and what changed.
+/// When `reask` lists categories or purposes, the banner names them and what changed.
 pub fn banner(view: &View, reask: &[&str]) -> Element {
     let doc = document();
     let words = view.lang.words();
@@ -41,13 +60,10 @@ pub fn banner(view: &View, reask: &[&str]) -> Element {
     append(&body, &[&title, &text(&doc, "p", "", words.banner_text)]);
     if !reask.is_empty() {
         let list = element(&doc, "ul", "mpp-reask");
-        for category in reask.iter().filter_map(|id| view.policy.category(id)) {
+        for (title, note) in reask.iter().filter_map(|id| view.title_and_note(id)) {
             let item = element(&doc, "li", "");
-            append(
-                &item,
-                &[&text(&doc, "strong", "", category.title.get(view.lang))],
-            );
-            if let Some(note) = &category.change_note {
+            append(&item, &[&text(&doc, "strong", "", title.get(view.lang))]);
+            if let Some(note) = note {
                 append(&item, &[&text(&doc, "span", "", note.get(view.lang))]);
             }
             append(&list, &[&item]);
@@ -63,8 +79,11 @@ pub fn banner(view: &View, reask: &[&str]) -> Element {
     root
 }
 
-/// The preferences dialog: one toggle per category, necessary shown on and
-/// disabled, and the same accept/reject pair as the banner beside save.
+/// The privacy centre: one switch per category (necessary shown on and
+/// disabled) and per consent purpose, each with its state and when it was
+/// decided; the notices; the controller's contact and how to get data
+/// corrected; the policy link; and the same accept/reject pair as the
+/// banner beside save. Switches take effect on save.
 pub fn dialog(view: &View) -> HtmlDialogElement {
     let doc = document();
     let words = view.lang.words();
@@ -84,63 +103,217 @@ pub fn dialog(view: &View) -> HtmlDialogElement {
         .policy
         .categories
         .iter()
-        .any(|c| view.consent.state(view.policy, &c.id) == Some(State::DeniedBySignal));
+        .any(|c| view.state(&c.id) == State::DeniedBySignal);
     if honoured {
         let note = text(&doc, "p", "mpp-note", words.gpc_honoured);
         set(&note, "data-privacy-gpc", "");
         append(&root, &[&note]);
     }
 
-    let list = element(&doc, "ul", "mpp-categories");
+    let list = section(&doc, &root, words.cookies_heading, "ul", "mpp-categories");
     for category in &view.policy.categories {
-        let state = view
-            .consent
-            .state(view.policy, &category.id)
-            .unwrap_or(State::Unset);
-        let id = String::from("mpp-cat-") + &category.id;
-        let description_id = id.clone() + "-desc";
-
-        let item = element(&doc, "li", "mpp-category");
-        let row = element(&doc, "div", "mpp-row");
-        let toggle = element(&doc, "input", "mpp-toggle");
-        set(&toggle, "type", "checkbox");
-        set(&toggle, "id", &id);
-        set(&toggle, "data-privacy-category", &category.id);
-        set(&toggle, "aria-describedby", &description_id);
-        if state.allows() {
-            set(&toggle, "checked", "");
-        }
-        let label = text(&doc, "label", "", category.title.get(view.lang));
-        set(&label, "for", &id);
-        append(&row, &[&toggle, &label]);
-        if category.always_on {
-            set(&toggle, "disabled", "");
-            append(&row, &[&text(&doc, "span", "mpp-badge", words.always_on)]);
-        }
-        let description = text(
-            &doc,
-            "p",
-            "mpp-description",
-            category.description.get(view.lang),
+        let item = switch(
+            view,
+            "data-privacy-category",
+            &category.id,
+            &category.title,
+            &category.description,
         );
-        set(&description, "id", &description_id);
-        append(&item, &[&row, &description]);
+        if category.always_on {
+            if let Ok(Some(toggle)) = item.query_selector("input") {
+                set(&toggle, "disabled", "");
+            }
+            if let Ok(Some(row)) = item.query_selector(".mpp-row") {
+                append(&row, &[&text(&doc, "span", "mpp-badge", words.always_on)]);
+            }
+        }
         append(&list, &[&item]);
     }
 
-    let notice = element(&doc, "p", "mpp-note");
-    set(&notice, "role", "status");
-    set(&notice, "data-privacy-reload-notice", "");
+    let asked = view
+        .policy
+        .purposes
+        .iter()
+        .filter(|p| p.asks_consent() && view.policy.category(&p.id).is_none());
+    let mut consent_list = None;
+    for purpose in asked {
+        let list = consent_list.get_or_insert_with(|| {
+            section(&doc, &root, words.consent_heading, "ul", "mpp-categories")
+        });
+        let item = switch(
+            view,
+            "data-privacy-purpose",
+            &purpose.id,
+            &purpose.title,
+            &purpose.description,
+        );
+        append(&item, &[&purpose_facts(&doc, purpose, view.lang)]);
+        append(list, &[&item]);
+    }
+
+    let notices: Vec<&Purpose> = view
+        .policy
+        .purposes
+        .iter()
+        .filter(|p| !p.asks_consent())
+        .collect();
+    if !notices.is_empty() {
+        let list = section(&doc, &root, words.notices_heading, "ul", "mpp-notices");
+        for purpose in notices {
+            append(&list, &[&notice(&doc, purpose, view.lang)]);
+        }
+    }
+
+    let contact = section(&doc, &root, words.contact_heading, "div", "mpp-contact");
+    set(&contact, "data-privacy-controller", "");
+    append(&contact, &controller(view).iter().collect::<Vec<_>>());
+
+    let status = element(&doc, "p", "mpp-note");
+    set(&status, "role", "status");
+    set(&status, "data-privacy-reload-notice", "");
     append(
         &root,
-        &[
-            &list,
-            &notice,
-            &policy_link(view),
-            &actions(view.lang, true),
-        ],
+        &[&status, &policy_link(view), &actions(view.lang, true)],
     );
     root.unchecked_into()
+}
+
+/// A headed part of the privacy centre; returns its `tag` element.
+fn section(doc: &Document, root: &Element, heading: &str, tag: &str, class: &str) -> Element {
+    let list = element(doc, tag, class);
+    append(root, &[&text(doc, "h3", "mpp-subtitle", heading), &list]);
+    list
+}
+
+/// One switch with its label, description and state line.
+fn switch(view: &View, marker: &str, id: &str, title: &Text, description: &Text) -> Element {
+    let doc = document();
+    let mut input_id = String::from("mpp-");
+    input_id.push_str(if marker == "data-privacy-category" {
+        "cat-"
+    } else {
+        "purpose-"
+    });
+    input_id.push_str(id);
+    let description_id = input_id.clone() + "-desc";
+    let state_id = input_id.clone() + "-state";
+
+    let item = element(&doc, "li", "mpp-category");
+    let row = element(&doc, "div", "mpp-row");
+    let toggle = element(&doc, "input", "mpp-toggle");
+    set(&toggle, "type", "checkbox");
+    set(&toggle, "id", &input_id);
+    set(&toggle, marker, id);
+    set(
+        &toggle,
+        "aria-describedby",
+        &(description_id.clone() + " " + &state_id),
+    );
+    let state = view.state(id);
+    if state.allows() {
+        set(&toggle, "checked", "");
+    }
+    let label = text(&doc, "label", "", title.get(view.lang));
+    set(&label, "for", &input_id);
+    append(&row, &[&toggle, &label]);
+    let description = text(&doc, "p", "mpp-description", description.get(view.lang));
+    set(&description, "id", &description_id);
+    append(&item, &[&row, &description]);
+    if state != State::AlwaysOn {
+        let line = text(&doc, "p", "mpp-state", &state_line(view, id, state));
+        set(&line, "id", &state_id);
+        set(&line, "data-privacy-decided", id);
+        append(&item, &[&line]);
+    }
+    item
+}
+
+/// "Agreed · 23 Nov 2026", "Refused · …" or "Not chosen yet".
+fn state_line(view: &View, id: &str, state: State) -> String {
+    let words = view.lang.words();
+    let mut line = String::from(match state {
+        State::Granted => words.state_granted,
+        State::Denied | State::DeniedBySignal => words.state_denied,
+        _ => words.state_unset,
+    });
+    if let Some(at) = view.consent.decided_at(view.policy, id) {
+        line.push_str(" · ");
+        line.push_str(&local_date(at, view.lang));
+    }
+    line
+}
+
+/// A date in the page language, as the browser writes it (Thai: Buddhist era).
+fn local_date(unix_seconds: u64, lang: Lang) -> String {
+    let date = Date::new(&JsValue::from_f64(unix_seconds as f64 * 1000.0));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let locale = if lang == Lang::Th { "th-TH" } else { "en-GB" };
+    date.to_locale_date_string(locale, &options).into()
+}
+
+/// Legal basis and retention of a purpose.
+pub(super) fn purpose_facts(doc: &Document, purpose: &Purpose, lang: Lang) -> Element {
+    let words = lang.words();
+    let mut facts = String::from(words.basis_prefix);
+    facts.push_str(words.legal_bases[purpose.legal_basis.index()]);
+    facts.push_str(" · ");
+    facts.push_str(words.retention_prefix);
+    facts.push_str(purpose.retention.get(lang));
+    text(doc, "p", "mpp-facts", &facts)
+}
+
+/// A purpose that is shown, not asked: `[data-privacy-notice=id]`.
+pub fn notice(doc: &Document, purpose: &Purpose, lang: Lang) -> Element {
+    let item = element(doc, "li", "mpp-notice");
+    set(&item, "data-privacy-notice", &purpose.id);
+    append(
+        &item,
+        &[
+            &text(doc, "strong", "", purpose.title.get(lang)),
+            &text(doc, "p", "mpp-description", purpose.description.get(lang)),
+            &purpose_facts(doc, purpose, lang),
+        ],
+    );
+    item
+}
+
+/// The controller's name, address, phone, fax, e-mail, web site and how to
+/// get data corrected (guideline sections 7 and 9).
+fn controller(view: &View) -> Vec<Element> {
+    let doc = document();
+    let c = &view.policy.controller;
+    let labels = view.lang.words().contact_labels;
+    let mut out = Vec::from([
+        text(&doc, "p", "", c.name.get(view.lang)),
+        text(&doc, "p", "", c.address.get(view.lang)),
+    ]);
+    let mut email = String::from("mailto:");
+    email.push_str(&c.email);
+    let lines = [
+        (labels[0], c.phone.as_str(), None),
+        (labels[1], c.fax.as_deref().unwrap_or_default(), None),
+        (labels[2], c.email.as_str(), Some(email.as_str())),
+        (labels[3], c.website.as_str(), Some(c.website.as_str())),
+    ];
+    for (label, value, href) in lines.into_iter().filter(|l| !l.1.is_empty()) {
+        let line = text(&doc, "p", "", label);
+        let _ = line.append_with_str_1(": ");
+        let value_el = match href {
+            Some(href) => {
+                let link = text(&doc, "a", "mpp-link", value);
+                set(&link, "href", href);
+                link
+            }
+            None => text(&doc, "span", "", value),
+        };
+        append(&line, &[&value_el]);
+        out.push(line);
+    }
+    if let Some(correction) = &c.correction {
+        out.push(text(&doc, "p", "", correction.get(view.lang)));
+    }
+    out
 }
 
 /// Fills the dialog's status line after a withdrawal.
@@ -203,6 +376,7 @@ fn policy_link(view: &View) -> Element {
     let doc = document();
     let link = text(&doc, "a", "mpp-link", view.lang.words().policy_link);
     set(&link, "href", &view.policy.policy_url);
+    set(&link, "data-privacy-policy-link", "");
     let paragraph = element(&doc, "p", "");
     append(&paragraph, &[&link]);
     paragraph

@@ -4,8 +4,10 @@
 
 mod banner;
 mod dom;
+mod form;
 mod gating;
 mod privacy;
+mod receipts;
 mod signals;
 mod store;
 

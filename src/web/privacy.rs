@@ -8,13 +8,16 @@
 
 use super::banner::{self, View};
 use super::dom;
+use super::form::{self, ATTACHED};
 use super::gating;
+use super::receipts;
 use super::signals;
 use super::store::{ConsentStore, Stored};
 use crate::consent::{Choice, Consent, State};
 use crate::consent_mode;
 use crate::i18n::Lang;
-use crate::policy::{CookiePattern, Policy};
+use crate::policy::{CookiePattern, MOHPROMPT_POLICY, Policy};
+use crate::receipt::{self, Issuer, Occasion, ReceiptLog};
 use alloc::borrow::ToOwned;
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -23,6 +26,13 @@ use core::cell::RefCell;
 use js_sys::{Array, Function, JSON, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element, Event, HtmlDialogElement, KeyboardEvent};
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `<form>` element.
+    #[wasm_bindgen(typescript_type = "HTMLFormElement")]
+    pub type HtmlFormElement;
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -60,25 +70,12 @@ extern "C" {
     pub type PrivacyEvent;
 }
 
-/// How a decision was made, as receipts and events name it.
-#[derive(Clone, Copy)]
-enum Method {
-    Banner,
-    PrivacyCentre,
-    Api,
-    Gpc,
-}
-
-impl Method {
-    fn as_str(self) -> &'static str {
-        match self {
-            Method::Banner => "banner",
-            Method::PrivacyCentre => "privacy-centre",
-            Method::Api => "api",
-            Method::Gpc => "gpc",
-        }
-    }
-}
+// How a decision was made, as receipts and events name it; a form's is
+// `form:<id>`.
+const BANNER: &str = "banner";
+const PRIVACY_CENTRE: &str = "privacy-centre";
+const API: &str = "api";
+const GPC: &str = "gpc";
 
 const EVENTS: [&str; 4] = ["consent", "change", "receipt", "submit"];
 
@@ -94,16 +91,36 @@ struct Inner {
     opener: Option<Element>,
     callbacks: Vec<(String, Function)>,
     gtag: Option<Function>,
+    /// `false` for `storage: 'memory'`.
+    persistent: bool,
+    /// SHA-256 of the policy text as loaded, for receipts.
+    policy_sha256: String,
+    /// The device's pseudonymous id, for receipts.
+    subject: String,
+    /// Receipts kept on the device, with what is still to be delivered.
+    log: ReceiptLog,
+    /// Where receipts are POSTed; `None`: kept on the device only.
+    endpoint: Option<String>,
+    /// The delivery callback, as a JS function (owned by `Privacy`).
+    deliver: Option<Function>,
+    /// Receipt ids whose POST has not answered yet.
+    in_flight: Vec<String>,
+    /// Wait before the next retry; doubles on each failure.
+    retry_ms: i32,
+    retry_scheduled: bool,
 }
 
 type Shared = Rc<RefCell<Inner>>;
 type Listener = Closure<dyn FnMut(Event)>;
+type Delivery = Closure<dyn FnMut(JsValue, JsValue)>;
 
 /// The privacy module running in this page.
 #[wasm_bindgen]
 pub struct Privacy {
     shared: Shared,
     listener: Option<Listener>,
+    /// Owns the receipt delivery callback for as long as the module runs.
+    _delivery: Delivery,
 }
 
 impl core::fmt::Debug for Privacy {
@@ -126,17 +143,25 @@ impl Privacy {
                 JsValue::UNDEFINED
             }
         };
-        let policy = load_policy(&option("policy"))?;
+        let (policy, policy_text) = load_policy(&option("policy"))?;
         let lang = choose_lang(&option("lang"), &option("liff"))?;
         let persistent = match option("storage").as_string().as_deref() {
             None | Some("auto") => true,
             Some("memory") => false,
             Some(_) => return Err(JsError::new("storage: expected 'auto' or 'memory'")),
         };
+        let endpoint = option("receiptEndpoint");
+        let endpoint = match endpoint.as_string() {
+            Some(url) => Some(url),
+            None if endpoint.is_undefined() || endpoint.is_null() => None,
+            None => return Err(JsError::new("receiptEndpoint: expected a URL string")),
+        };
 
         let store = ConsentStore::new(persistent);
         let gpc = signals::global_privacy_control();
-        let consent = match store.load() {
+        let stored = store.load();
+        let first_visit = stored == Stored::Nothing;
+        let consent = match stored {
             Stored::Nothing => Consent::new(&policy, gpc),
             Stored::Value(value) => match Consent::decode(&value, &policy, gpc) {
                 Ok(mut consent) => {
@@ -183,7 +208,7 @@ impl Privacy {
             .collect();
         let pending = !consent.pending(&policy).is_empty();
 
-        let inner = Inner {
+        let mut inner = Inner {
             policy,
             lang,
             consent,
@@ -193,27 +218,64 @@ impl Privacy {
             opener: None,
             callbacks: Vec::new(),
             gtag,
+            persistent,
+            policy_sha256: receipt::sha256_hex(&policy_text),
+            subject: receipts::subject(persistent),
+            log: receipts::load(persistent),
+            endpoint,
+            deliver: None,
+            in_flight: Vec::new(),
+            retry_ms: receipts::FIRST_RETRY_MS,
+            retry_scheduled: false,
+        };
+        // The signal answered for this device: that is a decision to record,
+        // once. The empty record stored with it marks it as recorded.
+        let gpc_receipt = if signalled && first_visit {
+            let denied: Vec<String> = inner
+                .policy
+                .categories
+                .iter()
+                .filter(|c| inner.state(&c.id) == Some(State::DeniedBySignal))
+                .map(|c| c.id.clone())
+                .collect();
+            inner.store.save(&inner.consent.encode());
+            Some(inner.record(GPC, &denied))
+        } else {
+            None
         };
         let shared = Rc::new(RefCell::new(inner));
+        let delivery = deliver_with(&shared);
+        shared.borrow_mut().deliver = Some(delivery.as_ref().clone().unchecked_into());
         let privacy = Privacy {
             listener: Some(listen(&shared)),
+            _delivery: delivery,
             shared,
         };
-        after_decision(&privacy.shared, Method::Gpc, &[], &refused, signalled);
+        after_decision(&privacy.shared, GPC, &[], &refused, signalled);
+        if let Some(receipt) = gpc_receipt {
+            announce_receipt(&privacy.shared, &receipt);
+        }
+        flush(&privacy.shared);
         if pending {
             show_banner(&privacy.shared);
         }
         Ok(privacy)
     }
 
-    /// Whether category `id` is allowed now; unknown ids are not.
+    /// Whether category or purpose `id` is allowed now: granted, always on,
+    /// or a purpose that rests on another legal basis than consent (a
+    /// notice). Unknown ids are not.
     #[wasm_bindgen(js_name = hasConsent)]
     pub fn has_consent(&self, id: &str) -> bool {
         let inner = self.shared.borrow();
-        inner.policy.category(id).is_some() && inner.state(id).allows()
+        inner
+            .consent
+            .state(&inner.policy, id)
+            .is_some_and(State::allows)
     }
 
-    /// `{ [id]: 'granted' | 'denied' | 'unset' }` for every category.
+    /// `{ [id]: 'granted' | 'denied' | 'unset' | 'notice' }` for every
+    /// category and purpose.
     pub fn decisions(&self) -> Decisions {
         self.shared.borrow().decisions().unchecked_into()
     }
@@ -231,24 +293,79 @@ impl Privacy {
         open_preferences(&self.shared, active);
     }
 
+    /// Renders the consent section of the form's policy entry (named by its
+    /// `data-privacy-form`) into the form, enables its `data-privacy-submit`
+    /// controls, and records its boxes when it is submitted. Throws when the
+    /// policy has no such form.
+    #[wasm_bindgen(js_name = attachForm)]
+    pub fn attach_form(&self, form: HtmlFormElement) -> Result<(), JsError> {
+        let form: Element = form.unchecked_into();
+        let id = form.get_attribute("data-privacy-form").unwrap_or_default();
+        let inner = self.shared.borrow();
+        let Some(entry) = inner.policy.form(&id) else {
+            let mut message = String::from("attachForm: the policy has no form '");
+            message.push_str(&id);
+            message.push('\'');
+            return Err(JsError::new(&message));
+        };
+        if form.has_attribute(ATTACHED) {
+            return Ok(());
+        }
+        let section = form::consent_section(&inner.view(), entry);
+        let slot = form
+            .query_selector("[data-privacy-consent-slot]")
+            .ok()
+            .flatten();
+        let submit = form.query_selector("[type=submit]").ok().flatten();
+        let _ = match (slot, submit) {
+            (Some(slot), _) => slot.append_child(&section),
+            (None, Some(submit)) => submit.before_with_node_1(&section).map(|_| section.into()),
+            (None, None) => form.append_child(&section),
+        };
+        dom::set(&form, ATTACHED, "");
+        if let Ok(controls) = form.query_selector_all("[data-privacy-submit]") {
+            for i in 0..controls.length() {
+                if let Some(control) = controls.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    let _ = control.remove_attribute("disabled");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The consent receipts recorded on this device, oldest first (at most 100).
+    pub fn receipts(&self) -> Array {
+        let json = self.shared.borrow().log.receipts_json();
+        JSON::parse(&json)
+            .ok()
+            .and_then(|v| v.dyn_into().ok())
+            .unwrap_or_default()
+    }
+
     /// Grants every category, as a click on "accept all" would.
     #[wasm_bindgen(js_name = acceptAll)]
     pub fn accept_all(&self) {
         let choices = self.shared.borrow().every_category(Choice::Granted);
-        decide(&self.shared, &choices, Method::Api);
+        decide(&self.shared, &choices, API);
     }
 
     /// Refuses every category that is not necessary.
     #[wasm_bindgen(js_name = rejectAll)]
     pub fn reject_all(&self) {
         let choices = self.shared.borrow().every_category(Choice::Denied);
-        decide(&self.shared, &choices, Method::Api);
+        decide(&self.shared, &choices, API);
     }
 
-    /// Records one decision, as a click would. Throws for an unknown id.
+    /// Records one decision, as a click would. Throws for an unknown id and
+    /// for a purpose that is not based on consent (it cannot be refused here).
     pub fn set(&self, id: &str, granted: bool) -> Result<(), JsError> {
-        if self.shared.borrow().policy.category(id).is_none() {
-            let mut message = String::from("unknown category or purpose: ");
+        let problem = match self.shared.borrow().state(id) {
+            None => Some("unknown category or purpose: "),
+            Some(State::Notice) => Some("not based on consent, so not asked: "),
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
+            let mut message = String::from(problem);
             message.push_str(id);
             return Err(JsError::new(&message));
         }
@@ -257,7 +374,7 @@ impl Privacy {
         } else {
             Choice::Denied
         };
-        decide(&self.shared, &[(id.to_owned(), choice)], Method::Api);
+        decide(&self.shared, &[(id.to_owned(), choice)], API);
         Ok(())
     }
 
@@ -282,9 +399,12 @@ impl Privacy {
     pub fn destroy(&mut self) {
         let doc = dom::document();
         if let Some(listener) = self.listener.take() {
+            let callback = listener.as_ref().unchecked_ref();
             for name in LISTENED {
-                let _ = doc
-                    .remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+                let _ = doc.remove_event_listener_with_callback(name, callback);
+            }
+            if let Some(window) = web_sys::window() {
+                let _ = window.remove_event_listener_with_callback("online", callback);
             }
         }
         let mut inner = self.shared.borrow_mut();
@@ -306,26 +426,65 @@ impl Drop for Privacy {
 }
 
 impl Inner {
-    fn state(&self, id: &str) -> State {
-        self.consent.state(&self.policy, id).unwrap_or(State::Unset)
+    fn state(&self, id: &str) -> Option<State> {
+        self.consent.state(&self.policy, id)
+    }
+
+    fn allows(&self, id: &str) -> bool {
+        self.state(id).is_some_and(State::allows)
     }
 
     fn decisions(&self) -> Object {
         let out = Object::new();
-        for category in &self.policy.categories {
-            let state = self.state(&category.id).as_str();
-            let _ = Reflect::set(&out, &category.id.as_str().into(), &state.into());
+        let categories = self.policy.categories.iter().map(|c| &c.id);
+        for id in categories.chain(self.policy.purposes.iter().map(|p| &p.id)) {
+            let state = self.state(id).unwrap_or(State::Unset).as_str();
+            let _ = Reflect::set(&out, &id.as_str().into(), &state.into());
         }
         out
     }
 
+    /// Every category that is asked, and any purpose the banner asks again.
     fn every_category(&self, choice: Choice) -> Vec<(String, Choice)> {
-        self.policy
-            .categories
-            .iter()
-            .filter(|c| !c.always_on)
-            .map(|c| (c.id.clone(), choice))
+        let categories = self.policy.categories.iter().filter(|c| !c.always_on);
+        let reasked = self
+            .consent
+            .pending(&self.policy)
+            .into_iter()
+            .filter(|id| self.policy.category(id).is_none());
+        categories
+            .map(|c| c.id.as_str())
+            .chain(reasked)
+            .map(|id| (id.to_owned(), choice))
             .collect()
+    }
+
+    /// Records the receipt of a decision that changed `changed`; returns it as JSON.
+    fn record(&mut self, method: &str, changed: &[String]) -> String {
+        let receipt_id = receipts::random_uuid();
+        let issuer = Issuer {
+            policy: &self.policy,
+            policy_sha256: &self.policy_sha256,
+            subject: &self.subject,
+            lang: self.lang,
+        };
+        let occasion = Occasion {
+            receipt_id: &receipt_id,
+            now: now_seconds(),
+            method,
+            changed,
+        };
+        let receipt = receipt::receipt(&issuer, &self.consent, &occasion);
+        if self.log.push(&receipt) {
+            web_sys::console::warn_1(
+                &"privacy: the receipt log is full; the oldest undelivered receipt was dropped"
+                    .into(),
+            );
+        }
+        receipts::save(self.persistent, &self.log);
+        let mut json = String::new();
+        crate::json::write(&receipt, &mut json);
+        json
     }
 
     fn view(&self) -> View<'_> {
@@ -337,9 +496,10 @@ impl Inner {
     }
 }
 
-fn load_policy(value: &JsValue) -> Result<Policy, JsError> {
+/// The policy and the exact text it was read from (receipts hash it).
+fn load_policy(value: &JsValue) -> Result<(Policy, String), JsError> {
     let text = if value.is_undefined() || value.is_null() {
-        return Ok(Policy::mohprompt());
+        return Ok((Policy::mohprompt(), MOHPROMPT_POLICY.to_owned()));
     } else if let Some(text) = value.as_string() {
         text
     } else {
@@ -348,7 +508,8 @@ fn load_policy(value: &JsValue) -> Result<Policy, JsError> {
             .and_then(|s| s.as_string())
             .unwrap_or_default()
     };
-    Policy::from_json(&text).map_err(|e| JsError::new(&e.message()))
+    let policy = Policy::from_json(&text).map_err(|e| JsError::new(&e.message()))?;
+    Ok((policy, text))
 }
 
 /// `lang` option, else `liff.getLanguage()`, `<html lang>`, `navigator.language`, else Thai.
@@ -389,20 +550,21 @@ fn discard(store: &ConsentStore, why: &str) {
     web_sys::console::warn_1(&message.into());
 }
 
-/// Records `choices` made through `method` and applies the result. Returns
-/// whether any of them withdrew a consent that had been given.
-fn decide(shared: &Shared, choices: &[(String, Choice)], method: Method) -> bool {
-    let (changed, withdrawn) = {
+/// Records `choices` made through `method` and applies the result, with a
+/// receipt when anything changed. Returns whether any of them withdrew a
+/// consent that had been given.
+fn decide(shared: &Shared, choices: &[(String, Choice)], method: &str) -> bool {
+    let (changed, withdrawn, receipt) = {
         let mut inner = shared.borrow_mut();
         let inner = &mut *inner;
         let now = now_seconds();
         let mut changed = Vec::new();
         let mut withdrawn = Vec::new();
         for (id, choice) in choices {
-            let before = inner.state(id).allows();
+            let before = inner.allows(id);
             if inner.consent.decide(&inner.policy, id, *choice, now) {
                 changed.push(id.clone());
-                if before && !inner.state(id).allows() {
+                if before && !inner.allows(id) {
                     withdrawn.push(id.clone());
                 }
             }
@@ -413,10 +575,84 @@ fn decide(shared: &Shared, choices: &[(String, Choice)], method: Method) -> bool
                 banner.remove();
             }
         }
-        (changed, withdrawn)
+        let receipt = (!changed.is_empty()).then(|| inner.record(method, &changed));
+        (changed, withdrawn, receipt)
     };
+    // Withdrawn purposes have no cookies; only categories' are deleted.
     after_decision(shared, method, &changed, &withdrawn, true);
+    if let Some(receipt) = receipt {
+        announce_receipt(shared, &receipt);
+        flush(shared);
+    }
     !withdrawn.is_empty()
+}
+
+/// Tells the page about a new receipt: `privacy:receipt` with the receipt.
+fn announce_receipt(shared: &Shared, receipt_json: &str) {
+    let callbacks = shared.borrow().callbacks.clone();
+    if let Ok(detail) = JSON::parse(receipt_json) {
+        emit(&callbacks, "receipt", &detail.unchecked_into());
+    }
+}
+
+/// POSTs every undelivered receipt that is not on its way already.
+fn flush(shared: &Shared) {
+    let (endpoint, deliver, batch) = {
+        let mut inner = shared.borrow_mut();
+        let inner = &mut *inner;
+        let (Some(endpoint), Some(deliver)) = (inner.endpoint.clone(), inner.deliver.clone())
+        else {
+            return;
+        };
+        let batch: Vec<(String, String)> = inner
+            .log
+            .undelivered()
+            .filter(|k| !inner.in_flight.contains(&k.id))
+            .map(|k| (k.id.clone(), k.json.clone()))
+            .collect();
+        inner
+            .in_flight
+            .extend(batch.iter().map(|(id, _)| id.clone()));
+        (endpoint, deliver, batch)
+    };
+    for (id, json) in batch {
+        receipts::post(
+            &endpoint,
+            &json,
+            &receipts::with_first_argument(&deliver, &id),
+        );
+    }
+}
+
+/// The delivery callback: `(receipt id, response or error)` after a POST,
+/// or no arguments when the retry timer fires.
+fn deliver_with(shared: &Shared) -> Delivery {
+    let shared = shared.clone();
+    Closure::new(move |id: JsValue, outcome: JsValue| {
+        let Some(id) = id.as_string() else {
+            shared.borrow_mut().retry_scheduled = false;
+            flush(&shared);
+            return;
+        };
+        let ok = outcome
+            .dyn_ref::<web_sys::Response>()
+            .is_some_and(web_sys::Response::ok);
+        let mut inner = shared.borrow_mut();
+        inner.in_flight.retain(|i| *i != id);
+        if ok {
+            inner.retry_ms = receipts::FIRST_RETRY_MS;
+            if inner.log.delivered(&id) {
+                receipts::save(inner.persistent, &inner.log);
+            }
+        } else if !inner.retry_scheduled {
+            inner.retry_scheduled = true;
+            let wait = inner.retry_ms;
+            inner.retry_ms = (wait * 2).min(receipts::MAX_RETRY_MS);
+            if let Some(deliver) = &inner.deliver {
+                receipts::later(deliver, wait);
+            }
+        }
+    })
 }
 
 /// Applies the current decisions to the page, then tells it: cookies of
@@ -425,7 +661,7 @@ fn decide(shared: &Shared, choices: &[(String, Choice)], method: Method) -> bool
 /// events dispatched. Runs with no borrow held: page code may re-enter.
 fn after_decision(
     shared: &Shared,
-    method: Method,
+    method: &str,
     changed: &[String],
     cleared: &[String],
     announce: bool,
@@ -436,7 +672,7 @@ fn after_decision(
             .policy
             .categories
             .iter()
-            .filter(|c| inner.state(&c.id).allows())
+            .filter(|c| inner.allows(&c.id))
             .map(|c| c.id.clone())
             .collect();
         let patterns: Vec<CookiePattern> = inner
@@ -470,7 +706,7 @@ fn after_decision(
         return;
     }
     let detail = Object::new();
-    let _ = Reflect::set(&detail, &"method".into(), &method.as_str().into());
+    let _ = Reflect::set(&detail, &"method".into(), &method.into());
     let _ = Reflect::set(&detail, &"decisions".into(), &decisions);
     emit(&callbacks, "consent", &detail);
     if !changed.is_empty() {
@@ -587,8 +823,9 @@ fn save_preferences(shared: &Shared, set_all: Option<bool>) {
     let Some(dialog) = shared.borrow().dialog.clone() else {
         return;
     };
-    let Ok(toggles) = dialog.query_selector_all("input[data-privacy-category]:not([disabled])")
-    else {
+    let Ok(toggles) = dialog.query_selector_all(
+        "input[data-privacy-category]:not([disabled]),input[data-privacy-purpose]",
+    ) else {
         return;
     };
     let mut choices = Vec::new();
@@ -604,6 +841,7 @@ fn save_preferences(shared: &Shared, set_all: Option<bool>) {
         }
         let id = toggle
             .get_attribute("data-privacy-category")
+            .or_else(|| toggle.get_attribute("data-privacy-purpose"))
             .unwrap_or_default();
         choices.push((
             id,
@@ -614,7 +852,7 @@ fn save_preferences(shared: &Shared, set_all: Option<bool>) {
             },
         ));
     }
-    if !decide(shared, &choices, Method::PrivacyCentre) {
+    if !decide(shared, &choices, PRIVACY_CENTRE) {
         close_preferences(shared);
     }
 }
@@ -656,7 +894,7 @@ fn on_click(shared: &Shared, event: &Event) {
                 .map(|b| b.1.clone())
                 .unwrap_or_default();
             let choices: Vec<(String, Choice)> = scope.into_iter().map(|id| (id, choice)).collect();
-            decide(shared, &choices, Method::Banner);
+            decide(shared, &choices, BANNER);
         }
         ("customize", false) => open_preferences(shared, Some(button)),
         // Closing is not consent: the banner goes for this page view only.
@@ -706,21 +944,71 @@ fn on_keydown(shared: &Shared, event: &KeyboardEvent) {
     }
 }
 
+/// Records the consent boxes of an attached form when it is submitted.
+/// Ticked is granted; unticking a granted box withdraws it; a box never
+/// ticked records nothing. The form's own sending is not ours yet: its
+/// native submission, which would send every field raw, is stopped.
+fn on_submit(shared: &Shared, event: &Event) {
+    let Some(form) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
+    if !form.has_attribute(ATTACHED) {
+        return;
+    }
+    event.prevent_default();
+    let mut method = String::from("form:");
+    method.push_str(&form.get_attribute("data-privacy-form").unwrap_or_default());
+    let mut choices = Vec::new();
+    if let Ok(boxes) = form.query_selector_all("input[data-privacy-purpose]") {
+        for i in 0..boxes.length() {
+            let Some(input) = boxes
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                continue;
+            };
+            let id = input
+                .get_attribute("data-privacy-purpose")
+                .unwrap_or_default();
+            let granted = shared.borrow().state(&id) == Some(State::Granted);
+            match (input.checked(), granted) {
+                (true, _) => choices.push((id, Choice::Granted)),
+                (false, true) => choices.push((id, Choice::Denied)),
+                (false, false) => {}
+            }
+        }
+    }
+    decide(shared, &choices, &method);
+    if let Ok(Some(status)) = form.query_selector("[data-privacy-form-status]") {
+        status.set_text_content(Some(shared.borrow().lang.words().form_recorded));
+    }
+}
+
 /// The document events the module listens to, with one listener: each
-/// closure handed to JS carries glue of its own.
-const LISTENED: [&str; 2] = ["click", "keydown"];
+/// closure handed to JS carries glue of its own. The same listener hears
+/// the window's `online`, which retries receipt delivery.
+const LISTENED: [&str; 3] = ["click", "keydown", "submit"];
 
 fn listen(shared: &Shared) -> Listener {
     let shared = shared.clone();
     let listener = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-        match event.dyn_ref::<KeyboardEvent>() {
-            Some(key) => on_keydown(&shared, key),
-            None => on_click(&shared, &event),
+        if let Some(key) = event.dyn_ref::<KeyboardEvent>() {
+            return on_keydown(&shared, key);
+        }
+        match event.type_().as_str() {
+            "click" => on_click(&shared, &event),
+            "submit" => on_submit(&shared, &event),
+            "online" => flush(&shared),
+            _ => {}
         }
     });
+    let callback = listener.as_ref().unchecked_ref();
     let doc = dom::document();
     for name in LISTENED {
-        let _ = doc.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+        let _ = doc.add_event_listener_with_callback(name, callback);
+    }
+    if let Some(window) = web_sys::window() {
+        let _ = window.add_event_listener_with_callback("online", callback);
     }
     listener
 }

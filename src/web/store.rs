@@ -82,7 +82,7 @@ impl ConsentStore {
 }
 
 /// localStorage, or `None` where reading the property itself throws.
-fn local() -> Option<Storage> {
+pub(super) fn local() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 

@@ -1,0 +1,120 @@
+//! Where consent receipts live in the browser and how they reach the
+//! receiver: kept in localStorage (memory when it throws), POSTed one by one
+//! as JSON, and retried until a 2xx answer. The receiver deduplicates by
+//! `receipt_id`, so a receipt sent twice still counts once.
+
+use super::store::local;
+use crate::receipt::{ReceiptLog, is_uuid_v4, uuid_v4};
+use alloc::string::String;
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::RequestInit;
+
+// Untyped views of a promise and a function: one plain callback for either
+// outcome, and `bind`, without a closure per request.
+#[wasm_bindgen]
+extern "C" {
+    type Settling;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then(this: &Settling, on_fulfilled: &Function, on_rejected: &Function);
+
+    type Bindable;
+    #[wasm_bindgen(method)]
+    fn bind(this: &Bindable, this_arg: &JsValue, arg: &JsValue) -> Function;
+}
+
+/// `callback` with `arg` as its first argument.
+pub fn with_first_argument(callback: &Function, arg: &str) -> Function {
+    callback
+        .unchecked_ref::<Bindable>()
+        .bind(&JsValue::NULL, &arg.into())
+}
+
+/// localStorage key of the receipt log.
+pub const RECEIPTS_KEY: &str = "mp_receipts";
+/// localStorage key of the device's pseudonymous id.
+pub const SUBJECT_KEY: &str = "mp_subject";
+
+/// The first retry waits this long; each failure doubles it up to [`MAX_RETRY_MS`].
+pub const FIRST_RETRY_MS: i32 = 1_000;
+/// The longest wait between retries.
+pub const MAX_RETRY_MS: i32 = 30_000;
+
+/// A fresh random UUID (crypto.getRandomValues through getrandom).
+pub fn random_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // Only where Web Crypto is missing altogether: the id must still be
+        // unique, not secret, so Math.random serves.
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    uuid_v4(bytes)
+}
+
+/// The device's pseudonymous id: random, kept in localStorage, never derived
+/// from anything the person typed or from their LINE account.
+pub fn subject(persistent: bool) -> String {
+    let storage = local().filter(|_| persistent);
+    if let Some(id) = storage
+        .as_ref()
+        .and_then(|s| s.get_item(SUBJECT_KEY).ok().flatten())
+        .filter(|id| is_uuid_v4(id))
+    {
+        return id;
+    }
+    let id = random_uuid();
+    if let Some(storage) = storage {
+        let _ = storage.set_item(SUBJECT_KEY, &id);
+    }
+    id
+}
+
+/// The stored log, or an empty one. A damaged or edited log is removed and
+/// reported: none of it is sent.
+pub fn load(persistent: bool) -> ReceiptLog {
+    let Some(storage) = local().filter(|_| persistent) else {
+        return ReceiptLog::default();
+    };
+    let Some(stored) = storage.get_item(RECEIPTS_KEY).ok().flatten() else {
+        return ReceiptLog::default();
+    };
+    ReceiptLog::decode(&stored).unwrap_or_else(|e| {
+        let _ = storage.remove_item(RECEIPTS_KEY);
+        let mut message = String::from("privacy: ");
+        message.push_str(e.as_str());
+        message.push_str("; they were discarded and are not sent");
+        web_sys::console::warn_1(&message.into());
+        ReceiptLog::default()
+    })
+}
+
+/// Stores the log as far as storage allows; it stays in memory regardless.
+pub fn save(persistent: bool, log: &ReceiptLog) {
+    if let Some(storage) = local().filter(|_| persistent) {
+        let _ = storage.set_item(RECEIPTS_KEY, &log.encode());
+    }
+}
+
+/// POSTs one receipt; `done(response_or_error)` is called either way.
+pub fn post(endpoint: &str, receipt_json: &str, done: &Function) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(receipt_json));
+    let headers = Object::new();
+    let _ = Reflect::set(&headers, &"content-type".into(), &"application/json".into());
+    init.set_headers(&headers);
+    let request: Promise = window.fetch_with_str_and_init(endpoint, &init);
+    request.unchecked_ref::<Settling>().then(done, done);
+}
+
+/// Calls `callback` once after `ms`.
+pub fn later(callback: &Function, ms: i32) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, ms);
+    }
+}
