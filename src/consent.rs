@@ -641,4 +641,151 @@ mod tests {
         assert_eq!(digits("-5", 10), None);
         assert_eq!(digits("zzzzzzzzzzzzzz", 36), None);
     }
+
+    /// What can happen to a consent record, other than an explicit grant.
+    #[derive(Debug, Clone)]
+    enum Event {
+        Deny(usize),
+        Expire(u64),
+        RoundTrip,
+        GpcOn,
+        BumpCategory(usize),
+        EditPurpose(usize),
+    }
+
+    /// Ids the actions pick from: every category and purpose, asked or not.
+    fn ids(policy: &Policy) -> Vec<String> {
+        let categories = policy.categories.iter().map(|c| c.id.clone());
+        categories
+            .chain(policy.purposes.iter().map(|p| p.id.clone()))
+            .collect()
+    }
+
+    fn apply(policy: &mut Policy, consent: &mut Consent, event: &Event, now: u64) {
+        let ids = ids(policy);
+        match event {
+            Event::Deny(i) => {
+                consent.decide(policy, &ids[i % ids.len()], Choice::Denied, now);
+            }
+            Event::Expire(later) => {
+                consent.expire(now + later);
+            }
+            Event::RoundTrip => {
+                *consent = Consent::decode(&consent.encode(), policy, consent.gpc)
+                    .unwrap_or_else(|_| Consent::new(policy, consent.gpc));
+            }
+            Event::GpcOn => consent.gpc = true,
+            Event::BumpCategory(i) => {
+                let n = policy.categories.len();
+                policy.categories[i % n].revision += 1;
+            }
+            Event::EditPurpose(i) => {
+                let n = policy.purposes.len();
+                let purpose = &mut policy.purposes[i % n];
+                purpose.description.en.push('.');
+                purpose.content_hash = purpose.content_hash.wrapping_add(1);
+            }
+        }
+    }
+
+    fn event() -> impl proptest::strategy::Strategy<Value = Event> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0..16usize).prop_map(Event::Deny),
+            (0..DECISION_LIFETIME_SECONDS * 2).prop_map(Event::Expire),
+            Just(Event::RoundTrip),
+            Just(Event::GpcOn),
+            (0..16usize).prop_map(Event::BumpCategory),
+            (0..16usize).prop_map(Event::EditPurpose),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nothing_but_an_explicit_grant_produces_granted(
+            events in proptest::collection::vec(event(), 0..40),
+        ) {
+            let mut policy = policy();
+            let mut consent = Consent::new(&policy, false);
+            for event in &events {
+                apply(&mut policy, &mut consent, event, NOW);
+                for id in ids(&policy) {
+                    let state = consent.state(&policy, &id);
+                    proptest::prop_assert_ne!(state, Some(State::Granted), "{} after {:?}", id, event);
+                }
+            }
+        }
+
+        #[test]
+        fn withdrawal_is_always_possible(
+            grants in proptest::collection::vec(0..16usize, 0..10),
+            events in proptest::collection::vec(event(), 0..30),
+            target in 0..16usize,
+        ) {
+            let mut policy = policy();
+            let mut consent = Consent::new(&policy, false);
+            for (i, event) in events.iter().enumerate() {
+                if let Some(g) = grants.get(i) {
+                    let ids = ids(&policy);
+                    consent.decide(&policy, &ids[g % ids.len()], Choice::Granted, NOW);
+                }
+                apply(&mut policy, &mut consent, event, NOW);
+            }
+            let ids = ids(&policy);
+            let id = &ids[target % ids.len()];
+            consent.decide(&policy, id, Choice::Denied, NOW + 1);
+            let state = consent.state(&policy, id).unwrap();
+            // Only what is never asked stays on: strictly necessary cookies and notices.
+            let asked = policy.revision_of(id).is_some();
+            proptest::prop_assert_eq!(state.allows(), !asked, "{} is {:?}", id, state);
+            let back = Consent::decode(&consent.encode(), &policy, consent.gpc).unwrap();
+            proptest::prop_assert_eq!(back.state(&policy, id), Some(state));
+        }
+    }
+
+    #[test]
+    fn a_purpose_whose_text_changed_is_asked_again_alone() {
+        let policy = policy();
+        let mut consent = Consent::new(&policy, false);
+        consent.decide(&policy, "contact", Choice::Granted, NOW);
+        consent.decide(&policy, "news", Choice::Denied, NOW);
+        consent.decide(&policy, "statistics", Choice::Granted, NOW);
+        consent.decide(&policy, "preferences", Choice::Granted, NOW);
+        assert!(consent.pending(&policy).is_empty());
+
+        let mut text = crate::policy::MOHPROMPT_POLICY.to_owned();
+        let old = &policy.purpose("news").unwrap().description.en;
+        text = text.replacen(old.as_str(), "Health news, now also by LINE.", 1);
+        let changed = Policy::from_json(&text).unwrap();
+        let consent = Consent::decode(&consent.encode(), &changed, false).unwrap();
+        assert_eq!(consent.state(&changed, "news"), Some(State::Unset));
+        assert_eq!(consent.pending(&changed), ["news"]);
+        assert_eq!(consent.state(&changed, "contact"), Some(State::Granted));
+        assert_eq!(consent.state(&changed, "statistics"), Some(State::Granted));
+    }
+
+    #[test]
+    fn notices_are_shown_not_asked_and_cannot_be_decided() {
+        let policy = policy();
+        let mut consent = Consent::new(&policy, true);
+        for id in ["service", "logs", "linkage", "combining", "transfer"] {
+            assert_eq!(consent.state(&policy, id), Some(State::Notice), "{id}");
+            assert!(!consent.decide(&policy, id, Choice::Denied, NOW), "{id}");
+        }
+        assert!(consent.decisions.is_empty());
+        // The privacy signal speaks about cookies, not about being contacted.
+        assert_eq!(consent.state(&policy, "contact"), Some(State::Unset));
+        assert_eq!(
+            consent.state(&policy, "statistics"),
+            Some(State::DeniedBySignal)
+        );
+        // With the signal every category is answered; a purpose never decided
+        // is asked in forms and the privacy centre, not by the banner.
+        assert!(consent.pending(&policy).is_empty());
+        let without_signal = Consent::new(&policy, false);
+        assert_eq!(
+            without_signal.pending(&policy),
+            ["preferences", "statistics"]
+        );
+    }
 }
