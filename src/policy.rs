@@ -777,8 +777,17 @@ mod tests {
          "description": {"th": "นับการเข้าชม", "en": "Counts visits"},
          "cookies": ["_ga", "_ga_*"], "consent_mode": ["analytics_storage"]}
       ],
-      "purposes": [],
-      "forms": {}
+      "purposes": [
+        {"id": "service", "legal_basis": "public_task", "revision": 1,
+         "title": {"th": "ให้บริการ", "en": "Service"},
+         "description": {"th": "ลงทะเบียน", "en": "Registration"},
+         "fields": ["national_id"], "retention": {"th": "ตลอดการให้บริการ", "en": "While served"}},
+        {"id": "contact", "legal_basis": "consent", "revision": 1,
+         "title": {"th": "ติดต่อ", "en": "Contact"},
+         "description": {"th": "แจ้งนัด", "en": "Appointment reminders"},
+         "fields": ["phone"], "retention": {"th": "จนกว่าจะยกเลิก", "en": "Until withdrawn"}}
+      ],
+      "forms": {"register": {"purposes": ["service", "contact"]}}
     }"#;
 
     #[test]
@@ -873,6 +882,70 @@ mod tests {
             err,
             "categories[2].consent_mode[0]: not a Consent Mode v2 signal"
         );
+    }
+
+    #[test]
+    fn purposes_and_forms_are_read() {
+        let policy = with(|_| {}).unwrap();
+        let contact = policy.purpose("contact").unwrap();
+        assert!(contact.asks_consent());
+        assert!(!policy.purpose("service").unwrap().asks_consent());
+        assert_eq!(contact.fields, ["phone"]);
+        let form = policy.form("register").unwrap();
+        assert_eq!(form.purposes, ["service", "contact"]);
+        assert_eq!(form.reason, None);
+    }
+
+    #[test]
+    fn bad_purposes_and_forms_name_their_path() {
+        let err =
+            error(|t| *t = t.replace(r#""legal_basis": "consent""#, r#""legal_basis": "opt_out""#));
+        assert!(
+            err.starts_with("purposes[1].legal_basis: expected consent,"),
+            "{err}"
+        );
+        let err =
+            error(|t| *t = t.replace(r#"["service", "contact"]"#, r#"["service", "marketing"]"#));
+        assert_eq!(
+            err,
+            "forms.register.purposes[1]: not a purpose of this policy"
+        );
+        let err =
+            error(|t| *t = t.replace(r#""contact"]}"#, r#""contact"], "reason": "service"}"#));
+        assert_eq!(
+            err,
+            "forms.register.reason: must be a consent purpose listed in purposes"
+        );
+        let shared = with(|t| *t = t.replace(r#""contact""#, r#""statistics""#));
+        assert!(
+            shared.is_ok(),
+            "a consent purpose may share a category's id: {shared:?}"
+        );
+        let err = error(|t| {
+            *t = t.replace(r#""id": "service""#, r#""id": "statistics""#);
+        });
+        assert!(
+            err.starts_with("purposes[0].id: shares a category's id"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_purpose_is_bound_to_everything_it_shows() {
+        let base = with(|_| {}).unwrap().revision_of("contact").unwrap();
+        let edits = [
+            (
+                r#""Appointment reminders""#,
+                r#""Appointment reminders and news""#,
+            ),
+            (r#""fields": ["phone"]"#, r#""fields": ["phone", "email"]"#),
+            (r#""Until withdrawn""#, r#""Two years""#),
+        ];
+        for (from, to) in edits {
+            let changed = with(|t| *t = t.replace(from, to)).unwrap();
+            assert_ne!(changed.revision_of("contact"), Some(base), "{to}");
+            assert_eq!(changed.revision_of("preferences"), Some(1));
+        }
     }
 
     #[test]
