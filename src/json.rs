@@ -97,7 +97,7 @@ pub fn write(value: &Value, out: &mut String) {
 }
 
 /// Appends `s` as a JSON string: quotes, backslashes and control characters escaped.
-fn push_string(out: &mut String, s: &str) {
+pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -51,11 +51,14 @@ pub struct Occasion<'a> {
     pub changed: &'a [String],
 }
 
-/// Builds the receipt of a decision, after it was applied to `consent`.
+/// Builds the receipt of a decision, after it was applied to `consent`, as
+/// compact JSON. Written directly rather than through a value tree: this runs
+/// on every decision and its code ships in the wasm.
 ///
 /// ```
 /// use mohprompt_privacy::consent::{Choice, Consent};
 /// use mohprompt_privacy::i18n::Lang;
+/// use mohprompt_privacy::json::parse;
 /// use mohprompt_privacy::policy::{Policy, MOHPROMPT_POLICY};
 /// use mohprompt_privacy::receipt::{receipt, sha256_hex, Issuer, Occasion};
 ///
@@ -66,72 +69,67 @@ pub struct Occasion<'a> {
 /// let issuer = Issuer { policy: &policy, policy_sha256: &digest, subject: "device", lang: Lang::Th };
 /// let changed = ["contact".to_string()];
 /// let occasion = Occasion { receipt_id: "r1", now: 1_763_884_800, method: "api", changed: &changed };
-/// let r = receipt(&issuer, &consent, &occasion);
-/// assert_eq!(r.get("timestamp").unwrap(), &"2025-11-23T08:00:00Z".into());
-/// assert_eq!(r.get("collection_method").unwrap(), &"api".into());
+/// let r = parse(&receipt(&issuer, &consent, &occasion)).unwrap();
+/// assert_eq!(r.get("timestamp"), Some(&"2025-11-23T08:00:00Z".into()));
+/// assert_eq!(r.get("collection_method"), Some(&"api".into()));
 /// ```
-pub fn receipt(issuer: &Issuer, consent: &Consent, occasion: &Occasion) -> Value {
+pub fn receipt(issuer: &Issuer, consent: &Consent, occasion: &Occasion) -> String {
     let policy = issuer.policy;
     let lang = issuer.lang;
-    let text = |s: &str| Value::Str(s.to_owned());
-    let state = |id: &str| text(consent.state(policy, id).unwrap_or(State::Unset).as_str());
     let controller = &policy.controller;
-    let purposes = policy
-        .purposes
-        .iter()
-        .map(|p| {
-            let revision = p.content_hash;
-            Value::Object(Vec::from([
-                ("id".into(), text(&p.id)),
-                ("legal_basis".into(), text(p.legal_basis.as_str())),
-                ("state".into(), state(&p.id)),
-                ("revision".into(), text(&hex8(revision))),
-            ]))
-        })
-        .collect();
-    let categories = policy
-        .categories
-        .iter()
-        .map(|c| {
-            Value::Object(Vec::from([
-                ("id".into(), text(&c.id)),
-                ("state".into(), state(&c.id)),
-                ("revision".into(), Value::Int(i64::from(c.revision))),
-            ]))
-        })
-        .collect();
-    Value::Object(Vec::from([
-        ("version".into(), text(RECEIPT_VERSION)),
-        ("receipt_id".into(), text(occasion.receipt_id)),
-        ("timestamp".into(), text(&iso8601(occasion.now))),
-        ("jurisdiction".into(), text("TH")),
-        ("collection_method".into(), text(occasion.method)),
-        ("language".into(), text(lang.tag())),
-        ("subject".into(), text(issuer.subject)),
-        (
-            "controller".into(),
-            Value::Object(Vec::from([
-                ("name".into(), text(controller.name.get(lang))),
-                ("phone".into(), text(&controller.phone)),
-                ("email".into(), text(&controller.email)),
-                ("website".into(), text(&controller.website)),
-            ])),
-        ),
-        (
-            "policy".into(),
-            Value::Object(Vec::from([
-                ("version".into(), text(&policy.version)),
-                ("sha256".into(), text(issuer.policy_sha256)),
-                ("url".into(), text(&policy.policy_url)),
-            ])),
-        ),
-        (
-            "changed".into(),
-            Value::Array(occasion.changed.iter().map(|id| text(id)).collect()),
-        ),
-        ("purposes".into(), Value::Array(purposes)),
-        ("cookie_categories".into(), Value::Array(categories)),
-    ]))
+    let state = |id: &str| consent.state(policy, id).unwrap_or(State::Unset).as_str();
+    let mut out = String::with_capacity(2048);
+    let fields = [
+        ("{\"version\":", RECEIPT_VERSION),
+        (",\"receipt_id\":", occasion.receipt_id),
+        (",\"timestamp\":", &iso8601(occasion.now)),
+        (",\"jurisdiction\":", "TH"),
+        (",\"collection_method\":", occasion.method),
+        (",\"language\":", lang.tag()),
+        (",\"subject\":", issuer.subject),
+        (",\"controller\":{\"name\":", controller.name.get(lang)),
+        (",\"phone\":", &controller.phone),
+        (",\"email\":", &controller.email),
+        (",\"website\":", &controller.website),
+        ("},\"policy\":{\"version\":", &policy.version),
+        (",\"sha256\":", issuer.policy_sha256),
+        (",\"url\":", &policy.policy_url),
+    ];
+    for (key, value) in fields {
+        out.push_str(key);
+        json::push_string(&mut out, value);
+    }
+    out.push_str("},\"changed\":[");
+    for (i, id) in occasion.changed.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json::push_string(&mut out, id);
+    }
+    out.push_str("],\"purposes\":[");
+    for (i, p) in policy.purposes.iter().enumerate() {
+        out.push_str(if i > 0 { ",{\"id\":" } else { "{\"id\":" });
+        json::push_string(&mut out, &p.id);
+        out.push_str(",\"legal_basis\":");
+        json::push_string(&mut out, p.legal_basis.as_str());
+        out.push_str(",\"state\":");
+        json::push_string(&mut out, state(&p.id));
+        out.push_str(",\"revision\":");
+        json::push_string(&mut out, &hex8(p.content_hash));
+        out.push('}');
+    }
+    out.push_str("],\"cookie_categories\":[");
+    for (i, c) in policy.categories.iter().enumerate() {
+        out.push_str(if i > 0 { ",{\"id\":" } else { "{\"id\":" });
+        json::push_string(&mut out, &c.id);
+        out.push_str(",\"state\":");
+        json::push_string(&mut out, state(&c.id));
+        out.push_str(",\"revision\":");
+        push_decimal(&mut out, u64::from(c.revision));
+        out.push('}');
+    }
+    out.push_str("]}");
+    out
 }
 
 /// SHA-256 of `text`, in lowercase hex.
@@ -282,17 +280,13 @@ pub struct ReceiptLog {
 }
 
 impl ReceiptLog {
-    /// Adds a receipt, dropping the oldest (delivered ones first) beyond the
-    /// bound. Returns whether an undelivered receipt had to be dropped.
-    pub fn push(&mut self, receipt: &Value) -> bool {
-        let Some(Value::Str(id)) = receipt.get("receipt_id") else {
-            return false;
-        };
-        let mut text = String::new();
-        json::write(receipt, &mut text);
+    /// Adds receipt `id` (its JSON as [`receipt`] wrote it), dropping the
+    /// oldest (delivered ones first) beyond the bound. Returns whether an
+    /// undelivered receipt had to be dropped.
+    pub fn push(&mut self, id: &str, json: String) -> bool {
         self.kept.push(Kept {
-            id: id.clone(),
-            json: text,
+            id: id.to_owned(),
+            json,
             delivered: false,
         });
         let mut lost = false;
@@ -342,10 +336,9 @@ impl ReceiptLog {
     /// The stored form.
     ///
     /// ```
-    /// use mohprompt_privacy::json::Value;
     /// use mohprompt_privacy::receipt::ReceiptLog;
     /// let mut log = ReceiptLog::default();
-    /// log.push(&Value::Object(vec![("receipt_id".into(), "r1".into())]));
+    /// log.push("r1", r#"{"receipt_id":"r1"}"#.into());
     /// let stored = log.encode();
     /// assert_eq!(ReceiptLog::decode(&stored), Ok(log));
     /// assert!(ReceiptLog::decode(&stored.replace("r1", "r2")).is_err());
@@ -430,7 +423,7 @@ mod tests {
             method,
             changed,
         };
-        receipt(&issuer, consent, &occasion)
+        json::parse(&receipt(&issuer, consent, &occasion)).expect("a receipt is JSON")
     }
 
     fn entry<'v>(list: &'v Value, id: &str) -> &'v Value {
@@ -501,10 +494,8 @@ mod tests {
         for i in 0..n {
             let mut id = String::from("r");
             push_decimal(&mut id, i as u64);
-            log.push(&Value::Object(Vec::from([(
-                "receipt_id".into(),
-                Value::Str(id),
-            )])));
+            let json = String::from("{\"receipt_id\":\"") + &id + "\"}";
+            log.push(&id, json);
         }
         log
     }
@@ -543,20 +534,14 @@ mod tests {
     fn the_log_is_bounded_and_drops_delivered_receipts_first() {
         let mut log = log_of(KEPT_RECEIPTS);
         log.delivered("r50");
-        let lost = log.push(&Value::Object(Vec::from([(
-            "receipt_id".into(),
-            Value::Str("new".into()),
-        )])));
+        let lost = log.push("new", "{}".into());
         assert!(
             !lost,
             "an undelivered receipt was dropped while a delivered one was kept"
         );
         assert_eq!(log.kept.len(), KEPT_RECEIPTS);
         assert!(log.kept.iter().all(|k| k.id != "r50"));
-        let lost = log.push(&Value::Object(Vec::from([(
-            "receipt_id".into(),
-            Value::Str("newer".into()),
-        )])));
+        let lost = log.push("newer", "{}".into());
         assert!(lost);
         assert_eq!(log.kept[0].id, "r1");
     }

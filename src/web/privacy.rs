@@ -474,16 +474,14 @@ impl Inner {
             method,
             changed,
         };
-        let receipt = receipt::receipt(&issuer, &self.consent, &occasion);
-        if self.log.push(&receipt) {
+        let json = receipt::receipt(&issuer, &self.consent, &occasion);
+        if self.log.push(&receipt_id, json.clone()) {
             web_sys::console::warn_1(
                 &"privacy: the receipt log is full; the oldest undelivered receipt was dropped"
                     .into(),
             );
         }
         receipts::save(self.persistent, &self.log);
-        let mut json = String::new();
-        crate::json::write(&receipt, &mut json);
         json
     }
 
