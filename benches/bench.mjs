@@ -48,10 +48,18 @@ const PAGES = [
     selector: '#cc-main .cm', library: LIBRARIES[1] },
 ];
 
+// Recording one decision (receipt built, hashed, queued, its POST started), timed in the page.
+const DECISION_CALLS = 200;
+const DECISION_WARMUP = 10;
+// Calls are spaced so each receipt's POST can finish first, as decisions by a person are: back to
+// back, every call would also retry the growing queue of receipts still in flight.
+const DECISION_SPACING_MS = 25;
+
 // Table order. Later issues add e.g. prepareSubmission time and masking throughput here.
 const MEASUREMENTS = [
   measureTransferSizes,
   measureBannerTimes,
+  measureDecisionCost,
 ];
 
 // Every column a row may fill, in display order; empty columns are left out of the table.
@@ -135,6 +143,70 @@ async function measureBannerTimes(ctx) {
     }
   }
   return { rows, detail: { samples, loaded: mapValues(loaded, (s) => [...s].sort()), problems } };
+}
+
+/**
+ * The cost of recording one decision in Chromium: performance.now() around
+ * privacy.set('news', i % 2 === 0) inside the demo page, after a few discarded warm-up calls.
+ * Also the size of the newest receipt, as the page POSTed it (raw and gzip -9).
+ */
+async function measureDecisionCost(ctx) {
+  const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const problems = [];
+  const receiptBodies = [];
+  try {
+    const tab = await context.newPage();
+    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    tab.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/consent-receipts') receiptBodies.push(r.postData()); });
+    await tab.goto(`${ctx.url}/`, { waitUntil: 'load' });
+    await tab.waitForFunction(() => window.privacy !== undefined, null, { timeout: BANNER_TIMEOUT_MS });
+    const result = await tab.evaluate(async ({ calls, warmup, spacing }) => {
+      if (typeof window.privacy.receipts !== 'function') throw new Error('privacy.receipts() is missing (old pkg/?)');
+      const pause = () => new Promise((resolve) => setTimeout(resolve, spacing));
+      // The timer's resolution limits what a single call can show; it is printed with the figures.
+      let resolution = Infinity;
+      for (let i = 0, last = performance.now(); i < 100_000 && resolution === Infinity; i++) {
+        const now = performance.now();
+        if (now !== last) resolution = now - last;
+        last = now;
+      }
+      const micros = [];
+      const before = window.privacy.receipts().length;
+      for (let i = 0; i < warmup + calls; i++) {
+        const t0 = performance.now();
+        window.privacy.set('news', i % 2 === 0);
+        const t1 = performance.now();
+        if (i >= warmup) micros.push((t1 - t0) * 1000);
+        await pause();
+      }
+      const receipts = window.privacy.receipts();
+      return {
+        micros,
+        resolutionMicros: resolution * 1000,
+        recorded: Math.min(receipts.length, before + warmup + calls) - before,
+        newest: JSON.stringify(receipts.at(-1) ?? null),
+      };
+    }, { calls: DECISION_CALLS, warmup: DECISION_WARMUP, spacing: DECISION_SPACING_MS });
+    if (result.recorded < Math.min(DECISION_CALLS, 100)) {
+      problems.push(`only ${result.recorded} receipts were recorded for ${DECISION_WARMUP + DECISION_CALLS} decisions`);
+    }
+    // The bytes as sent when the newest receipt was POSTed; what receipts() returns otherwise.
+    const newestId = JSON.parse(result.newest)?.receipt_id;
+    const posted = receiptBodies.findLast((b) => newestId && b?.includes(newestId));
+    const body = Buffer.from(posted ?? result.newest, 'utf8');
+    const size = { raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
+    const rows = [
+      { measurement: 'record decision', subject: "privacy.set('news', …) in Chromium", ...summarise(result.micros), unit: 'µs' },
+      { measurement: 'receipt size', subject: posted ? 'newest receipt, as POSTed (JSON)' : 'newest receipt, receipts() (JSON)', ...size },
+    ];
+    return {
+      rows,
+      detail: { micros: result.micros, resolutionMicros: result.resolutionMicros, receipt: result.newest, size, problems },
+    };
+  } finally {
+    await context.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------
@@ -358,6 +430,15 @@ async function main() {
       `          on screen; ${ctx.runs} loads per page, fresh context each (cold cache), pages alternating,`,
       `          ${VIEWPORT.width}x${VIEWPORT.height} viewport, one discarded warm-up load per page, same local server`,
     ];
+    const decision = detail.measureDecisionCost;
+    if (decision) {
+      header.push(
+        `          decision: performance.now() around privacy.set('news', i % 2 === 0) in the demo page, ${DECISION_CALLS} calls`,
+        `          ${DECISION_SPACING_MS} ms apart after ${DECISION_WARMUP} discarded ones; timer resolution ${formatCell(decision.resolutionMicros, { digits: 0 })} µs`,
+        `          (Chromium coarsens performance.now() on pages that are not cross-origin isolated)`,
+        `          receipt size: the newest receipt's JSON as POSTed, gzip = node zlib level 9`,
+      );
+    }
     console.log(renderTable(header, rows));
 
     // A load with errors, or a pkg/ rebuilt mid-run, timed something else: fail the run.

@@ -1,5 +1,6 @@
-// Starts the consent module on the demo page. The policy is fetched from /policy.json so tests
-// can route it to a changed copy; if that fails the module's bundled policy is used instead.
+// Starts the consent module on the demo page and attaches it to the page's forms. The policy is
+// fetched from /policy.json so tests can route it to a changed copy; if that fails the module's
+// bundled policy is used instead.
 
 import init, { Privacy } from '/pkg/mohprompt_privacy.js';
 import { keepPageClearOfBanner } from '/banner-space.js';
@@ -34,6 +35,22 @@ function startPrivacy(policy, lang) {
   }
 }
 
+// The module renders each form's purposes and then enables its [data-privacy-submit] buttons.
+// A form it cannot attach to keeps its submit button disabled (fail-closed), and the others
+// still work.
+function attachForms(privacy) {
+  for (const form of document.querySelectorAll('form[data-privacy-form]')) {
+    try {
+      privacy.attachForm(form);
+    } catch (err) {
+      console.error(`The privacy module could not attach to form "${form.dataset.privacyForm}"; it stays disabled.`, err);
+    }
+  }
+}
+
 keepPageClearOfBanner();
 const [, policy] = await Promise.all([init(), fetchPolicy()]);
-window.privacy = startPrivacy(policy, requestedLanguage());
+const privacy = startPrivacy(policy, requestedLanguage());
+// Forms first: once window.privacy exists (what tests wait for) the forms are ready too.
+attachForms(privacy);
+window.privacy = privacy;

@@ -2,6 +2,10 @@
 // with, plus the two JSON-lines endpoints (form submissions, consent receipts) and the demo
 // analytics endpoint. Node built-ins only, so `make run` and the browser tests need no install.
 //
+// Consent receipts are stored once per receipt_id: the module retries a delivery whose answer it
+// did not see, so the same receipt may arrive again, and it must count once. A duplicate gets the
+// same 204 as the first copy, so the client can drop it from its queue.
+//
 //   node www/server.mjs            → http://127.0.0.1:8080/ (PORT and DATA_DIR env override)
 //   import { startServer } from './www/server.mjs'; await startServer({ port: 0 })
 
@@ -58,7 +62,7 @@ export async function startServer({ port = 8080, dataDir, extraRoots } = {}) {
   const routes = staticRoutes(extraRoots);
   const jsonLinesEndpoints = {
     '/api/register': { file: registerFile, status: 200 },
-    '/api/consent-receipts': { file: receiptsFile, status: 204 },
+    '/api/consent-receipts': { file: receiptsFile, status: 204, once: await receiptLedger(receiptsFile) },
   };
 
   const server = http.createServer((req, res) => {
@@ -181,7 +185,7 @@ async function sendFile(req, res, file) {
     .pipe(res);
 }
 
-async function appendJsonLine(req, res, { file, status }) {
+async function appendJsonLine(req, res, { file, status, once }) {
   const type = String(req.headers['content-type'] ?? '');
   // sendBeacon may send text/plain; anything that parses as a JSON object is accepted.
   if (type && !/^(application\/json|text\/plain)\b/i.test(type)) {
@@ -204,7 +208,14 @@ async function appendJsonLine(req, res, { file, status }) {
     return send(res, 400, 'Bad Request: body must be a JSON object');
   }
   // One object per line; JSON.stringify never emits a raw newline, so a line is a record.
-  await fsp.appendFile(file, `${JSON.stringify(value)}\n`, 'utf8');
+  const append = () => fsp.appendFile(file, `${JSON.stringify(value)}\n`, 'utf8');
+  if (once) {
+    const refusal = once.refuse(value);
+    if (refusal) return send(res, 400, `Bad Request: ${refusal}`);
+    await once.store(value, append);
+  } else {
+    await append();
+  }
   if (status === 204) return send(res, 204);
   const reply = JSON.stringify({ ok: true });
   res.writeHead(status, {
@@ -214,6 +225,59 @@ async function appendJsonLine(req, res, { file, status }) {
     'Cache-Control': 'no-store',
   });
   res.end(reply);
+}
+
+/**
+ * The receipt ids already in the receipts file (read once when the server starts) and the ids
+ * being written now. `store` appends a receipt whose id is new and does nothing for a known one;
+ * a copy that arrives while the first is still being written waits for that write, so it is
+ * answered 204 only once the receipt is really on disk.
+ */
+async function receiptLedger(file) {
+  const stored = new Set();
+  let unreadable = 0;
+  let text = '';
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+  }
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const id = JSON.parse(line)?.receipt_id;
+      if (typeof id === 'string') stored.add(id);
+    } catch {
+      unreadable += 1;
+    }
+  }
+  if (unreadable) console.warn(`${file}: ${unreadable} unreadable line(s) ignored when loading receipt ids`);
+  const writing = new Map();
+
+  return {
+    refuse(value) {
+      const id = value.receipt_id;
+      return typeof id === 'string' && id !== '' ? null : 'a receipt needs a string receipt_id';
+    },
+    async store(value, append) {
+      const id = value.receipt_id;
+      if (stored.has(id)) return;
+      if (writing.has(id)) return writing.get(id);
+      const write = append().then(
+        () => {
+          stored.add(id);
+          writing.delete(id);
+        },
+        (err) => {
+          // Not on disk: let the client's retry store it.
+          writing.delete(id);
+          throw err;
+        },
+      );
+      writing.set(id, write);
+      return write;
+    },
+  };
 }
 
 function readBody(req) {

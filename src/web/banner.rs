@@ -112,12 +112,24 @@ pub fn dialog(view: &View) -> HtmlDialogElement {
 
     let list = section(&doc, &root, words.cookies_heading, "ul", "mpp-categories");
     for category in &view.policy.categories {
+        // A category that is also a purpose (statistics): one switch, both texts.
+        let purpose_texts: Vec<Element> = view
+            .policy
+            .purpose(&category.id)
+            .map(|p| {
+                Vec::from([
+                    text(&doc, "p", "mpp-description", p.description.get(view.lang)),
+                    purpose_facts(&doc, p, view.lang),
+                ])
+            })
+            .unwrap_or_default();
         let item = switch(
             view,
             "data-privacy-category",
             &category.id,
             &category.title,
             &category.description,
+            &purpose_texts,
         );
         if category.always_on {
             if let Ok(Some(toggle)) = item.query_selector("input") {
@@ -140,14 +152,15 @@ pub fn dialog(view: &View) -> HtmlDialogElement {
         let list = consent_list.get_or_insert_with(|| {
             section(&doc, &root, words.consent_heading, "ul", "mpp-categories")
         });
+        let facts = [purpose_facts(&doc, purpose, view.lang)];
         let item = switch(
             view,
             "data-privacy-purpose",
             &purpose.id,
             &purpose.title,
             &purpose.description,
+            &facts,
         );
-        append(&item, &[&purpose_facts(&doc, purpose, view.lang)]);
         append(list, &[&item]);
     }
 
@@ -185,8 +198,15 @@ fn section(doc: &Document, root: &Element, heading: &str, tag: &str, class: &str
     list
 }
 
-/// One switch with its label, description and state line.
-fn switch(view: &View, marker: &str, id: &str, title: &Text, description: &Text) -> Element {
+/// One switch with its label, description, `more` and state line.
+fn switch(
+    view: &View,
+    marker: &str,
+    id: &str,
+    title: &Text,
+    description: &Text,
+    more: &[Element],
+) -> Element {
     let doc = document();
     let mut input_id = String::from("mpp-");
     input_id.push_str(if marker == "data-privacy-category" {
@@ -219,6 +239,9 @@ fn switch(view: &View, marker: &str, id: &str, title: &Text, description: &Text)
     let description = text(&doc, "p", "mpp-description", description.get(view.lang));
     set(&description, "id", &description_id);
     append(&item, &[&row, &description]);
+    for element in more {
+        append(&item, &[element]);
+    }
     if state != State::AlwaysOn {
         let line = text(&doc, "p", "mpp-state", &state_line(view, id, state));
         set(&line, "id", &state_id);
@@ -314,6 +337,23 @@ fn controller(view: &View) -> Vec<Element> {
         out.push(text(&doc, "p", "", correction.get(view.lang)));
     }
     out
+}
+
+/// Rewrites each item's state line after a decision, for a dialog left open.
+pub fn refresh_states(dialog: &Element, view: &View) {
+    let Ok(lines) = dialog.query_selector_all("[data-privacy-decided]") else {
+        return;
+    };
+    for i in 0..lines.length() {
+        let Some(line) = lines.item(i) else { continue };
+        let Some(id) = line
+            .dyn_ref::<Element>()
+            .and_then(|e| e.get_attribute("data-privacy-decided"))
+        else {
+            continue;
+        };
+        line.set_text_content(Some(&state_line(view, &id, view.state(&id))));
+    }
 }
 
 /// Fills the dialog's status line after a withdrawal.

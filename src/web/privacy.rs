@@ -550,7 +550,8 @@ fn discard(store: &ConsentStore, why: &str) {
 
 /// Records `choices` made through `method` and applies the result, with a
 /// receipt when anything changed. Returns whether any of them withdrew a
-/// consent that had been given.
+/// cookie category that had been allowed (its cookies are then deleted and a
+/// reload completes the withdrawal; a purpose has no cookies to delete).
 fn decide(shared: &Shared, choices: &[(String, Choice)], method: &str) -> bool {
     let (changed, withdrawn, receipt) = {
         let mut inner = shared.borrow_mut();
@@ -562,7 +563,7 @@ fn decide(shared: &Shared, choices: &[(String, Choice)], method: &str) -> bool {
             let before = inner.allows(id);
             if inner.consent.decide(&inner.policy, id, *choice, now) {
                 changed.push(id.clone());
-                if before && !inner.allows(id) {
+                if before && !inner.allows(id) && inner.policy.category(id).is_some() {
                     withdrawn.push(id.clone());
                 }
             }
@@ -576,7 +577,6 @@ fn decide(shared: &Shared, choices: &[(String, Choice)], method: &str) -> bool {
         let receipt = (!changed.is_empty()).then(|| inner.record(method, &changed));
         (changed, withdrawn, receipt)
     };
-    // Withdrawn purposes have no cookies; only categories' are deleted.
     after_decision(shared, method, &changed, &withdrawn, true);
     if let Some(receipt) = receipt {
         announce_receipt(shared, &receipt);
@@ -680,8 +680,11 @@ fn after_decision(
             .filter(|c| cleared.contains(&c.id))
             .flat_map(|c| c.cookies.iter().cloned())
             .collect();
-        if let (false, Some(dialog)) = (cleared.is_empty(), &inner.dialog) {
-            banner::show_reload_notice(dialog, inner.lang);
+        if let Some(dialog) = &inner.dialog {
+            banner::refresh_states(dialog, &inner.view());
+            if !cleared.is_empty() {
+                banner::show_reload_notice(dialog, inner.lang);
+            }
         }
         let signals = consent_mode::signals(&inner.policy, &inner.consent);
         let decided = inner.consent.has_decisions() || inner.consent.gpc;
@@ -837,10 +840,19 @@ fn save_preferences(shared: &Shared, set_all: Option<bool>) {
         if let Some(all) = set_all {
             toggle.set_checked(all);
         }
-        let id = toggle
-            .get_attribute("data-privacy-category")
-            .or_else(|| toggle.get_attribute("data-privacy-purpose"))
-            .unwrap_or_default();
+        let purpose = toggle.get_attribute("data-privacy-purpose");
+        let category = toggle.get_attribute("data-privacy-category");
+        // Save records every category, which settles the banner; a purpose
+        // switch nobody touched stays undecided, as in a form.
+        let untouched = purpose.as_deref().is_some_and(|id| {
+            set_all.is_none()
+                && !toggle.checked()
+                && shared.borrow().state(id) == Some(State::Unset)
+        });
+        if untouched {
+            continue;
+        }
+        let id = category.or(purpose).unwrap_or_default();
         choices.push((
             id,
             if toggle.checked() {

@@ -7,6 +7,7 @@
 //   test('…', async (t) => { const s = await demo.session(t); await s.goto('/'); … });
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -46,7 +47,24 @@ export const SEL = {
   openLink: 'footer [data-privacy-open]',
   gpcNote: 'dialog[data-privacy-dialog] [data-privacy-gpc]',
   reloadNotice: '[data-privacy-reload-notice]',
+  // The privacy centre (the preferences dialog) with purposes.
+  purpose: (id) => `dialog[data-privacy-dialog] input[type="checkbox"][data-privacy-purpose="${id}"]`,
+  notice: (id) => `dialog[data-privacy-dialog] [data-privacy-notice="${id}"]`,
+  decided: (id) => `dialog[data-privacy-dialog] [data-privacy-decided="${id}"]`,
+  controller: 'dialog[data-privacy-dialog] [data-privacy-controller]',
+  policyLink: 'dialog[data-privacy-dialog] a[data-privacy-policy-link]',
+  // The demo's registration form and the consent section the module renders into it.
+  form: 'form[data-privacy-form="register"]',
+  formControl: (name) => `form[data-privacy-form="register"] [name="${name}"]`,
+  formSubmit: 'form[data-privacy-form="register"] [data-privacy-submit]',
+  consentSection: 'form[data-privacy-form="register"] fieldset[data-privacy-consent]',
+  formPurpose: (id) => `form[data-privacy-form="register"] fieldset[data-privacy-consent] input[type="checkbox"][data-privacy-purpose="${id}"]`,
+  formNotice: (id) => `form[data-privacy-form="register"] fieldset[data-privacy-consent] [data-privacy-notice="${id}"]`,
+  formStatus: 'form[data-privacy-form="register"] fieldset[data-privacy-consent] [role="status"]',
 };
+
+/** Where the module POSTs consent receipts on the demo page (app.js receiptEndpoint). */
+export const RECEIPTS_ENDPOINT = '/api/consent-receipts';
 
 // The gated demo scripts and the demo analytics endpoint: none may be requested without consent.
 export const STATS_SCRIPT = '/demo/stats.js';
@@ -144,6 +162,26 @@ export async function openDemo() {
     dataDir,
     policy,
     session: (t, options) => openSession({ url: server.url, browser, policy }, t, options),
+    /** Every receipt the demo server has stored so far (its JSON-lines file), in order. */
+    storedReceipts: () => readJsonLines(server.receiptsFile),
+    /**
+     * Waits until the server has stored a receipt for each id, reading its file until the
+     * deadline; returns the stored receipts. Deliveries back off for up to 30 s, so callers
+     * choose the deadline.
+     */
+    async waitForStoredReceipts(ids, { deadlineMs = 10_000 } = {}) {
+      const end = Date.now() + deadlineMs;
+      for (;;) {
+        const stored = await readJsonLines(server.receiptsFile);
+        const have = new Set(stored.map((r) => r.receipt_id));
+        const missing = ids.filter((id) => !have.has(id));
+        if (missing.length === 0) return stored;
+        if (Date.now() > end) {
+          throw new Error(`${missing.length} of ${ids.length} receipt(s) did not reach the server within ${deadlineMs} ms: ${missing.join(', ')}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     async close() {
       await browser.close().catch(() => {});
       await server.close();
@@ -198,40 +236,88 @@ export async function openSession(demo, t, options = {}) {
   return session;
 }
 
+async function readJsonLines(file) {
+  let text;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  }
+  return text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line));
+}
+
 export class Session {
   constructor(demo, context, page) {
     this.demo = demo;
     this.policy = demo.policy;
     this.context = context;
     this.page = page;
-    /** every request the context made, in order: { method, path, url } */
+    /**
+     * every request the context made, in order: { method, path, url, postData, headers, status }
+     * (status: the HTTP status once answered, 'failed' when it never was, null while pending)
+     */
     this.requests = [];
     this.pageErrors = [];
     this.consoleErrors = [];
+    this.consoleWarnings = [];
     /** responses with status >= 400, e.g. a pkg/ file missing while the crate is rebuilt */
     this.failedResponses = [];
     this.pending = 0;
     this.lastNetworkActivity = Date.now();
 
+    const entries = new WeakMap();
     context.on('request', (request) => {
       this.pending += 1;
       this.lastNetworkActivity = Date.now();
       const url = new URL(request.url());
-      this.requests.push({ method: request.method(), path: url.pathname, url: request.url() });
+      const entry = {
+        method: request.method(),
+        path: url.pathname,
+        url: request.url(),
+        postData: request.postData(),
+        headers: request.headers(),
+        status: null,
+      };
+      entries.set(request, entry);
+      this.requests.push(entry);
     });
     const done = () => {
       this.pending = Math.max(0, this.pending - 1);
       this.lastNetworkActivity = Date.now();
     };
     context.on('response', (response) => {
+      const entry = entries.get(response.request());
+      if (entry) entry.status = response.status();
       if (response.status() >= 400) this.failedResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
     });
     context.on('requestfinished', done);
-    context.on('requestfailed', done);
+    context.on('requestfailed', (request) => {
+      const entry = entries.get(request);
+      if (entry) entry.status = 'failed';
+      done();
+    });
+    this.watchPage(page);
+  }
+
+  watchPage(page) {
     page.on('pageerror', (err) => this.pageErrors.push(String(err?.stack || err)));
     page.on('console', (msg) => {
       if (msg.type() === 'error') this.consoleErrors.push(msg.text());
+      if (msg.type() === 'warning') this.consoleWarnings.push(msg.text());
     });
+  }
+
+  /**
+   * Closes the page and opens a fresh one in the same context (same storage and cookies): the
+   * old document and everything it had scheduled are gone for sure, which navigating away does
+   * not promise (the back/forward cache may keep it).
+   */
+  async replacePage() {
+    await this.page.close();
+    this.page = await this.context.newPage();
+    this.watchPage(this.page);
+    return this.page;
   }
 
   async closeAndCheck({ allowCspViolations = false } = {}) {
@@ -311,6 +397,34 @@ export class Session {
 
   async hasConsent(id) {
     return this.page.evaluate((c) => window.privacy.hasConsent(c), id);
+  }
+
+  /** privacy.receipts() as plain JSON, newest last. */
+  async receipts() {
+    return this.page.evaluate(() => JSON.parse(JSON.stringify(window.privacy.receipts())));
+  }
+
+  /** The receipts the page POSTed to the receipt endpoint: { receipt, status, contentType }. */
+  receiptPosts() {
+    return this.requests
+      .filter((r) => r.method === 'POST' && r.path === RECEIPTS_ENDPOINT)
+      .map((r) => {
+        let receipt = null;
+        try {
+          receipt = JSON.parse(r.postData ?? '');
+        } catch {
+          // left null: a body that is not JSON is itself a finding for the caller
+        }
+        return { receipt, body: r.postData, status: r.status, contentType: r.headers['content-type'] ?? '' };
+      });
+  }
+
+  /** Every localStorage and sessionStorage item of the page's origin. */
+  async webStorage() {
+    return this.page.evaluate(() => {
+      const dump = (store) => Object.fromEntries(Array.from({ length: store.length }, (_, i) => [store.key(i), store.getItem(store.key(i))]));
+      return { localStorage: dump(window.localStorage), sessionStorage: dump(window.sessionStorage) };
+    });
   }
 
   async cspViolations() {
@@ -431,6 +545,30 @@ export function isNecessaryCookie(policy, name) {
 
 export const THAI_LETTERS = /[\u0E00-\u0E7F]/;
 
+// ----- purposes and receipts ------------------------------------------------------------------
+
+export function purpose(policy, id) {
+  const found = policy.purposes.find((p) => p.id === id);
+  assert.ok(found, `the policy has no purpose "${id}"`);
+  return found;
+}
+
+/** The purposes a form of the policy shows, in the policy's order for that form. */
+export function formPurposes(policy, formId = 'register') {
+  const form = policy.forms?.[formId];
+  assert.ok(form, `the policy has no form "${formId}"`);
+  return form.purposes.map((id) => purpose(policy, id));
+}
+
+export const isConsentPurpose = (p) => p.legal_basis === 'consent';
+
+/** SHA-256 (lowercase hex) of the policy as app.js hands it over: JSON.stringify of the object. */
+export function policySha256(policy) {
+  return createHash('sha256').update(JSON.stringify(policy), 'utf8').digest('hex');
+}
+
+export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 // ----- stored consent value helpers --------------------------------------------------------------
 // Value: 1|<policy version>|<cat>:<revision>:<g|d>:<base36 seconds>|…|<fnv1a-32 hex>
 
@@ -477,4 +615,17 @@ export async function recordGenuineDecision(demo, action) {
   assert.ok(cookie, `${action}: the module set no mp_consent cookie`);
   assert.ok(stored, `${action}: the module stored nothing in localStorage mp_consent`);
   return { cookie: cookie.value, localStorage: stored };
+}
+
+function formatViolations(violations) {
+  return violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target}: ${n.summary}`).join('\n')}`)
+    .join('\n');
+}
+
+/** Fails with axe-core's findings, and when axe checked nothing at all. */
+export async function assertAxeClean(s, when) {
+  const result = await s.runAxe();
+  assert.ok(result.passes > 0, `${when}: axe checked nothing`);
+  assert.deepEqual(result.violations.map((v) => v.id), [], `${when}:\n${formatViolations(result.violations)}`);
 }

@@ -1,5 +1,6 @@
 // The demo server's own rules: the strict CSP on every response, correct MIME types, the
-// JSON-lines endpoints, the analytics endpoint and refusal of path traversal. No browser needed.
+// JSON-lines endpoints (receipts stored once per receipt_id), the analytics endpoint and refusal
+// of path traversal. No browser needed.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { test, before, after } from 'node:test';
 import { startServer } from '../../www/server.mjs';
 import { STRICT_CSP } from './harness.mjs';
@@ -113,7 +115,7 @@ test('POST /api/register and /api/consent-receipts append one JSON line per body
     assert.ok(res.status === 200 || res.status === 204, `register answered ${res.status}`);
     await res.arrayBuffer();
   }
-  const receipt = { policy_version: '2026.11-1', method: 'banner' };
+  const receipt = { receipt_id: randomUUID(), policy: { version: '2026.11-1' }, collection_method: 'banner' };
   const res = await fetch(`${server.url}/api/consent-receipts`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -146,6 +148,78 @@ test('a body that is not a JSON object is refused and not stored', async () => {
   assert.equal(res.status, 413);
   const afterText = fs.existsSync(server.receiptsFile) ? await fsp.readFile(server.receiptsFile, 'utf8') : '';
   assert.equal(afterText, before);
+});
+
+function postReceipt(url, body) {
+  return fetch(`${url}/api/consent-receipts`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function storedReceipts(file) {
+  const text = fs.existsSync(file) ? await fsp.readFile(file, 'utf8') : '';
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+test('a receipt sent again is answered 204 and stored once (dedup by receipt_id)', async () => {
+  const first = { receipt_id: randomUUID(), collection_method: 'api', changed: ['news'] };
+  const second = { receipt_id: randomUUID(), collection_method: 'api', changed: ['contact'] };
+  for (const body of [first, first, second, first, second]) {
+    const res = await postReceipt(server.url, body);
+    assert.equal(res.status, 204, `POST of ${body.receipt_id} answered ${res.status}`);
+  }
+  // A retry need not be byte-identical: the id decides.
+  const res = await postReceipt(server.url, { ...first, collection_method: 'changed in transit' });
+  assert.equal(res.status, 204, 'a resent receipt with other content was not answered 204');
+  const ids = (await storedReceipts(server.receiptsFile)).map((r) => r.receipt_id);
+  assert.equal(ids.filter((id) => id === first.receipt_id).length, 1, `first stored ${ids.filter((id) => id === first.receipt_id).length} times`);
+  assert.equal(ids.filter((id) => id === second.receipt_id).length, 1, `second stored ${ids.filter((id) => id === second.receipt_id).length} times`);
+  const kept = (await storedReceipts(server.receiptsFile)).find((r) => r.receipt_id === first.receipt_id);
+  assert.equal(kept.collection_method, 'api', 'a duplicate replaced the receipt first stored');
+});
+
+test('copies of one receipt sent at the same time are stored once', async () => {
+  const receipt = { receipt_id: randomUUID(), collection_method: 'api' };
+  const answers = await Promise.all(Array.from({ length: 12 }, () => postReceipt(server.url, receipt)));
+  assert.deepEqual(answers.map((r) => r.status), Array(12).fill(204), 'every copy must be answered 204');
+  const count = (await storedReceipts(server.receiptsFile)).filter((r) => r.receipt_id === receipt.receipt_id).length;
+  assert.equal(count, 1, `12 concurrent copies were stored ${count} times`);
+});
+
+test('a receipt without a string receipt_id is refused with 400 and not stored', async () => {
+  const before = fs.existsSync(server.receiptsFile) ? await fsp.readFile(server.receiptsFile, 'utf8') : '';
+  for (const body of [{}, { receipt_id: 42 }, { receipt_id: '' }, { receipt_id: null }, { receipt_id: ['a'] }]) {
+    const res = await postReceipt(server.url, body);
+    assert.equal(res.status, 400, `${JSON.stringify(body)} answered ${res.status}`);
+    assert.match(await res.text(), /receipt_id/, `the 400 answer to ${JSON.stringify(body)} does not say what is missing`);
+  }
+  const afterText = fs.existsSync(server.receiptsFile) ? await fsp.readFile(server.receiptsFile, 'utf8') : '';
+  assert.equal(afterText, before, 'a refused receipt was stored');
+});
+
+test('a restarted server still knows the receipt ids in its file', async () => {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-server-restart-'));
+  try {
+    const known = { receipt_id: randomUUID(), collection_method: 'banner' };
+    let s = await startServer({ port: 0, dataDir: dir });
+    assert.equal((await postReceipt(s.url, known)).status, 204);
+    await s.close();
+
+    s = await startServer({ port: 0, dataDir: dir });
+    try {
+      const fresh = { receipt_id: randomUUID(), collection_method: 'api' };
+      assert.equal((await postReceipt(s.url, known)).status, 204, 'a known receipt was not answered 204 after a restart');
+      assert.equal((await postReceipt(s.url, fresh)).status, 204);
+      const ids = (await storedReceipts(s.receiptsFile)).map((r) => r.receipt_id);
+      assert.deepEqual(ids, [known.receipt_id, fresh.receipt_id], 'after a restart a known receipt was stored again or a new one lost');
+    } finally {
+      await s.close();
+    }
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('path traversal out of www/ and pkg/ is refused', async () => {
