@@ -83,6 +83,11 @@ fn activate(original: &HtmlScriptElement) {
 /// Deletes every cookie visible to the page that one of `patterns` covers,
 /// on this host and its parent domains, for `/` and the current path.
 pub fn delete_cookies(patterns: &[CookiePattern]) {
+    // Reading document.cookie is a synchronous round trip to the browser's
+    // cookie store (about a millisecond in Chromium): only when needed.
+    if patterns.is_empty() {
+        return;
+    }
     let Some(window) = web_sys::window() else {
         return;
     };
