@@ -9,6 +9,8 @@
 //! - [`json`] and [`policy`]: the policy document, validated when loaded;
 //! - [`consent`]: decisions per cookie category and purpose, their stored form;
 //! - [`receipt`]: consent receipts and the log that keeps them until delivered;
+//! - [`fields`], [`identifiers`], [`masking`]: what forms ask for, validation,
+//!   minimisation and the operators values leave the browser with;
 //! - [`consent_mode`]: Google Consent Mode v2 signals derived from them;
 //! - [`i18n`]: Thai and English interface texts;
 //! - `web` (wasm32 only): the banner, storage, script gating and the JS API.
@@ -21,8 +23,11 @@ extern crate alloc;
 
 pub mod consent;
 pub mod consent_mode;
+pub mod fields;
 pub mod i18n;
+pub mod identifiers;
 pub mod json;
+pub mod masking;
 pub mod policy;
 pub mod receipt;
 

@@ -2,8 +2,10 @@
 //! versions) purposes and form fields. One JSON document, validated when
 //! loaded; a bad document is refused with the path of the first bad value.
 
+use crate::fields::{Field, FieldClass, FieldGroup, FieldKind};
 use crate::i18n::Lang;
 use crate::json::{self, Value};
+use crate::masking::MaskOperator;
 use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -191,6 +193,22 @@ pub struct Form {
     /// A consent purpose that is the form's own reason (a newsletter
     /// sign-up, say): only then may its box be required.
     pub reason: Option<String>,
+    /// The fields it asks for, in the order the form shows them.
+    pub fields: Vec<Field>,
+    /// Its one-of groups.
+    pub groups: Vec<FieldGroup>,
+}
+
+impl Form {
+    /// The field declared for control `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The one-of group `id`.
+    pub fn group(&self, id: &str) -> Option<&FieldGroup> {
+        self.groups.iter().find(|g| g.id == id)
+    }
 }
 
 /// A loaded, validated policy.
@@ -486,7 +504,7 @@ fn content_hash(purpose: &Purpose) -> u32 {
 }
 
 fn form(node: &Node, id: &str, purposes: &[Purpose]) -> Result<Form, PolicyError> {
-    node.only_keys(&["purposes", "reason"])?;
+    node.only_keys(&["purposes", "reason", "groups", "fields"])?;
     if id.is_empty()
         || id.len() > 32
         || !id
@@ -514,10 +532,108 @@ fn form(node: &Node, id: &str, purposes: &[Purpose]) -> Result<Form, PolicyError
         }
         None => None,
     };
+    let mut groups: Vec<FieldGroup> = Vec::new();
+    if let Some(list) = node.optional("groups") {
+        for item in list.items()? {
+            item.only_keys(&["id", "label"])?;
+            let id = plain_id(&item.field("id")?)?;
+            if groups.iter().any(|g| g.id == id) {
+                return Err(item.field("id")?.problem("duplicate id"));
+            }
+            let label = item.field("label")?.text()?;
+            groups.push(FieldGroup { id, label });
+        }
+    }
+    let mut fields: Vec<Field> = Vec::new();
+    if let Some(list) = node.optional("fields") {
+        for item in list.items()? {
+            let field = field(&item, &listed, &groups)?;
+            if fields.iter().any(|f| f.name == field.name) {
+                return Err(item.field("name")?.problem("duplicate name"));
+            }
+            fields.push(field);
+        }
+    }
+    if let Some(lonely) = groups.iter().find(|g| {
+        !fields
+            .iter()
+            .any(|f| f.class == FieldClass::OneOf(g.id.clone()))
+    }) {
+        let mut problem = String::from("no field is in group ");
+        problem.push_str(&lonely.id);
+        return Err(node.field("groups")?.problem(&problem));
+    }
     Ok(Form {
         id: id.to_owned(),
         purposes: listed,
         reason,
+        fields,
+        groups,
+    })
+}
+
+fn field(node: &Node, purposes: &[String], groups: &[FieldGroup]) -> Result<Field, PolicyError> {
+    node.only_keys(&[
+        "name", "kind", "class", "group", "purposes", "why", "operator",
+    ])?;
+    let name_node = node.field("name")?;
+    let name = name_node.string()?;
+    let control_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    if name.len() > 64 || !name.bytes().all(control_name) {
+        return Err(name_node.problem("use 1 to 64 of A-Z a-z 0-9 _ -"));
+    }
+    let kind_node = node.field("kind")?;
+    let kind_name = kind_node.string()?;
+    let kind = FieldKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == kind_name)
+        .ok_or_else(|| kind_node.problem("not a field kind"))?;
+    let class_node = node.field("class")?;
+    let class = match class_node.string()?.as_str() {
+        "required" => FieldClass::Required,
+        "optional" => FieldClass::Optional,
+        "one_of" => {
+            let group_node = node.field("group")?;
+            let group = group_node.string()?;
+            if !groups.iter().any(|g| g.id == group) {
+                return Err(group_node.problem("not a group of this form"));
+            }
+            FieldClass::OneOf(group)
+        }
+        _ => return Err(class_node.problem("expected required, optional or one_of")),
+    };
+    if !matches!(class, FieldClass::OneOf(_)) {
+        if let Some(group) = node.optional("group") {
+            return Err(group.problem("only a one_of field has a group"));
+        }
+    }
+    let list = node.field("purposes")?;
+    let mut used = Vec::new();
+    for item in list.items()? {
+        let purpose = item.string()?;
+        if !purposes.contains(&purpose) {
+            return Err(item.problem("not one of the form's purposes"));
+        }
+        used.push(purpose);
+    }
+    if used.is_empty() {
+        return Err(list.problem("name at least one purpose: data is asked for a reason"));
+    }
+    let operator_node = node.field("operator")?;
+    let operator_name = operator_node.string()?;
+    let operator = MaskOperator::ALL
+        .into_iter()
+        .find(|o| o.as_str() == operator_name)
+        .ok_or_else(|| {
+            operator_node.problem("expected keep, mask, keyed_hash, redact, drop or seal")
+        })?;
+    Ok(Field {
+        name,
+        kind,
+        class,
+        purposes: used,
+        why: node.field("why")?.text()?,
+        operator,
     })
 }
 
@@ -787,7 +903,18 @@ mod tests {
          "description": {"th": "แจ้งนัด", "en": "Appointment reminders"},
          "fields": ["phone"], "retention": {"th": "จนกว่าจะยกเลิก", "en": "Until withdrawn"}}
       ],
-      "forms": {"register": {"purposes": ["service", "contact"]}}
+      "forms": {"register": {
+        "purposes": ["service", "contact"],
+        "groups": [{"id": "identity", "label": {"th": "อย่างใดอย่างหนึ่ง", "en": "One of the two"}}],
+        "fields": [
+          {"name": "national_id", "kind": "national_id", "class": "one_of", "group": "identity",
+           "purposes": ["service"], "why": {"th": "ยืนยันตัวตน", "en": "Identity"}, "operator": "mask"},
+          {"name": "passport", "kind": "passport", "class": "one_of", "group": "identity",
+           "purposes": ["service"], "why": {"th": "ยืนยันตัวตน", "en": "Identity"}, "operator": "mask"},
+          {"name": "phone", "kind": "phone", "class": "optional",
+           "purposes": ["contact"], "why": {"th": "แจ้งนัด", "en": "Reminders"}, "operator": "mask"}
+        ]
+      }}
     }"#;
 
     #[test]
@@ -911,7 +1038,7 @@ mod tests {
             "forms.register.purposes[1]: not a purpose of this policy"
         );
         let err =
-            error(|t| *t = t.replace(r#""contact"]}"#, r#""contact"], "reason": "service"}"#));
+            error(|t| *t = t.replace(r#""contact"],"#, r#""contact"], "reason": "service","#));
         assert_eq!(
             err,
             "forms.register.reason: must be a consent purpose listed in purposes"
@@ -928,6 +1055,79 @@ mod tests {
             err.starts_with("purposes[0].id: shares a category's id"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn field_declarations_are_read() {
+        let policy = with(|_| {}).unwrap();
+        let form = policy.form("register").unwrap();
+        let phone = form.field("phone").unwrap();
+        assert_eq!(phone.kind, FieldKind::Phone);
+        assert_eq!(phone.class, FieldClass::Optional);
+        assert_eq!(phone.operator, MaskOperator::Mask);
+        assert_eq!(
+            form.field("passport").unwrap().class,
+            FieldClass::OneOf("identity".into())
+        );
+        assert_eq!(form.group("identity").unwrap().label.en, "One of the two");
+    }
+
+    #[test]
+    fn bad_field_declarations_name_their_path() {
+        let cases = [
+            (
+                (r#""kind": "phone""#, r#""kind": "telephone""#),
+                "forms.register.fields[2].kind: not a field kind",
+            ),
+            (
+                (r#""class": "optional""#, r#""class": "maybe""#),
+                "forms.register.fields[2].class: expected required, optional or one_of",
+            ),
+            (
+                (
+                    r#""purposes": ["contact"], "why""#,
+                    r#""purposes": ["news"], "why""#,
+                ),
+                "forms.register.fields[2].purposes[0]: not one of the form's purposes",
+            ),
+            (
+                (
+                    r#""purposes": ["contact"], "why""#,
+                    r#""purposes": [], "why""#,
+                ),
+                "forms.register.fields[2].purposes: name at least one purpose: data is asked for a reason",
+            ),
+            (
+                (
+                    r#""operator": "mask"}
+        ]"#,
+                    r#""operator": "hide"}
+        ]"#,
+                ),
+                "forms.register.fields[2].operator: expected keep, mask, keyed_hash, redact, drop or seal",
+            ),
+            (
+                (
+                    r#""group": "identity",
+           "purposes": ["service"], "why": {"th": "ยืนยันตัวตน", "en": "Identity"}, "operator": "mask"},
+          {"name": "passport""#,
+                    r#""group": "ids",
+           "purposes": ["service"], "why": {"th": "ยืนยันตัวตน", "en": "Identity"}, "operator": "mask"},
+          {"name": "passport""#,
+                ),
+                "forms.register.fields[0].group: not a group of this form",
+            ),
+            (
+                (r#""name": "phone""#, r#""name": "passport""#),
+                "forms.register.fields[2].name: duplicate name",
+            ),
+        ];
+        for ((from, to), expected) in cases {
+            let text = MINIMAL.replacen(from, to, 1);
+            assert_ne!(text, MINIMAL, "the edit to {to} did not apply");
+            let err = Policy::from_json(&text).unwrap_err().to_string();
+            assert_eq!(err, expected);
+        }
     }
 
     #[test]
