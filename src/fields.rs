@@ -199,7 +199,7 @@ fn is_email(value: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !value.contains(char::is_whitespace)
+        && !value.bytes().any(|b| b.is_ascii_whitespace())
 }
 
 /// What happened to one control of a submission.

@@ -112,6 +112,22 @@ pub struct Words {
     pub form_reason: &'static str,
     /// Status after the form's choices were recorded.
     pub form_recorded: &'static str,
+    /// Field marks: required, optional, required as one of a group.
+    pub marks: [&'static str; 3],
+    /// Around a consent purpose's title in the hint at a field that depends on it.
+    pub depends: [&'static str; 2],
+    /// Field problems: missing, none of a group, not an e-mail, not a national ID.
+    pub problems: [&'static str; 4],
+    /// Around the number of fields to correct.
+    pub to_correct: [&'static str; 2],
+    /// Status while sending.
+    pub sending: &'static str,
+    /// Status after the receiver accepted the form.
+    pub sent: &'static str,
+    /// Status after sending failed; the typed values stay.
+    pub send_failed: &'static str,
+    /// Status when an operator the policy names cannot run in this page.
+    pub cannot_protect: &'static str,
 }
 
 static THAI: Words = Words {
@@ -152,6 +168,19 @@ static THAI: Words = Words {
     form_consent_intro: "เรื่องต่อไปนี้ท่านเลือกได้ทีละข้อ ไม่ติ๊กก็ใช้บริการได้ตามปกติ",
     form_reason: " (จำเป็นสำหรับแบบฟอร์มนี้)",
     form_recorded: "บันทึกการเลือกของท่านแล้ว",
+    marks: ["จำเป็น", "ไม่บังคับ", "จำเป็นอย่างใดอย่างหนึ่ง"],
+    depends: ["ส่งเฉพาะเมื่อท่านเลือก “", "” ด้านล่าง"],
+    problems: [
+        "กรุณากรอกช่องนี้",
+        "กรุณากรอกช่องใดช่องหนึ่งในกลุ่มนี้",
+        "รูปแบบอีเมลไม่ถูกต้อง",
+        "เลขประจำตัวประชาชนไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง",
+    ],
+    to_correct: ["กรุณาแก้ไขข้อมูล ", " ช่อง"],
+    sending: "กำลังส่งข้อมูล…",
+    sent: "ส่งข้อมูลเรียบร้อยแล้ว",
+    send_failed: "ส่งข้อมูลไม่สำเร็จ ข้อมูลที่กรอกยังอยู่ กรุณาลองอีกครั้ง",
+    cannot_protect: "ส่งไม่ได้: หน้านี้ยังปกป้องข้อมูลบางช่องตามที่นโยบายกำหนดไม่ได้",
 };
 
 static ENGLISH: Words = Words {
@@ -192,4 +221,17 @@ static ENGLISH: Words = Words {
     form_consent_intro: "These are your choice, one by one. Leave a box unticked and the service works the same.",
     form_reason: " (needed for this form)",
     form_recorded: "Your choices were recorded.",
+    marks: ["Required", "Optional", "Required: one of two"],
+    depends: ["Sent only if you tick “", "” below."],
+    problems: [
+        "Please fill in this field.",
+        "Please fill in one of the fields of this group.",
+        "This is not an e-mail address.",
+        "This national ID number is not valid. Please check it.",
+    ],
+    to_correct: ["Fields to correct: ", "."],
+    sending: "Sending…",
+    sent: "Sent. Thank you.",
+    send_failed: "Sending failed. What you typed is still here; please try again.",
+    cannot_protect: "Cannot send: this page cannot protect some fields the way the policy requires.",
 };

@@ -91,10 +91,12 @@ pub fn mask(kind: FieldKind, value: &str) -> String {
         FieldKind::NationalId => match identifiers::digits_only(value) {
             // The leading digits tell person type and district: keep the last three.
             Some(d) if d.len() == 13 => {
+                // Bytes, not a string slice: slicing brings the panic formatter into the wasm.
+                let d = d.as_bytes();
                 let mut out = String::from("x-xxxx-xxxxx-");
-                out.push_str(&d[10..12]);
-                out.push('-');
-                out.push_str(&d[12..]);
+                for b in [d[10], d[11], b'-', d[12]] {
+                    out.push(char::from(b));
+                }
                 out
             }
             _ => keep_last(value, 3),
@@ -117,14 +119,17 @@ pub fn mask(kind: FieldKind, value: &str) -> String {
     }
 }
 
-/// Every letter and digit but the last `n` becomes `x`; separators stay.
+/// Every character but separators (spaces and ASCII punctuation) and the
+/// last `n` others becomes `x`. (ASCII tests on purpose: Unicode's letter
+/// tables would add kilobytes to the wasm, and Thai letters are hidden either way.)
 fn keep_last(value: &str, n: usize) -> String {
-    let total = value.chars().filter(|c| c.is_alphanumeric()).count();
+    let hidden = |c: &char| !(c.is_ascii_punctuation() || c.is_ascii_whitespace() || *c == ' ');
+    let total = value.chars().filter(hidden).count();
     let mut seen = 0;
     value
         .chars()
         .map(|c| {
-            if !c.is_alphanumeric() {
+            if !hidden(&c) {
                 return c;
             }
             seen += 1;

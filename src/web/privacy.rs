@@ -15,7 +15,9 @@ use super::signals;
 use super::store::{ConsentStore, Stored};
 use crate::consent::{Choice, Consent, State};
 use crate::consent_mode;
+use crate::fields::{self, FieldAction, Problem, Submission};
 use crate::i18n::Lang;
+use crate::masking::OperatorError;
 use crate::policy::{CookiePattern, MOHPROMPT_POLICY, Policy};
 use crate::receipt::{self, Issuer, Occasion, ReceiptLog};
 use alloc::borrow::ToOwned;
@@ -108,6 +110,8 @@ struct Inner {
     /// Wait before the next retry; doubles on each failure.
     retry_ms: i32,
     retry_scheduled: bool,
+    /// Forms whose POST is on its way, with the report of what was sent.
+    sending: Vec<(Element, JsValue)>,
 }
 
 type Shared = Rc<RefCell<Inner>>;
@@ -227,6 +231,7 @@ impl Privacy {
             in_flight: Vec::new(),
             retry_ms: receipts::FIRST_RETRY_MS,
             retry_scheduled: false,
+            sending: Vec::new(),
         };
         // The signal answered for this device: that is a decision to record,
         // once. The empty record stored with it marks it as recorded.
@@ -312,6 +317,7 @@ impl Privacy {
             return Ok(());
         }
         let section = form::consent_section(&inner.view(), entry);
+        form::mark_fields(&inner.view(), &form, entry);
         let slot = form
             .query_selector("[data-privacy-consent-slot]")
             .ok()
@@ -331,6 +337,36 @@ impl Privacy {
             }
         }
         Ok(())
+    }
+
+    /// `{ payload, report }`: what the guarded submit would send for `form`
+    /// now (only declared, filled fields whose purposes are allowed, each
+    /// after its operator) and what was done to each control. Records
+    /// nothing and changes nothing on the page. Throws when the form is not
+    /// in the policy or an operator cannot run here.
+    #[wasm_bindgen(js_name = prepareSubmission)]
+    pub fn prepare_submission(&self, form: HtmlFormElement) -> Result<JsValue, JsError> {
+        let form: Element = form.unchecked_into();
+        let id = form.get_attribute("data-privacy-form").unwrap_or_default();
+        let prepared = self.shared.borrow().prepare(&id, &form::values(&form));
+        let submission = match prepared {
+            None => {
+                return Err(JsError::new(
+                    "prepareSubmission: the form is not in the policy",
+                ));
+            }
+            Some(Err(OperatorError::Unavailable(operator))) => {
+                let mut message = String::from("prepareSubmission: operator not available here: ");
+                message.push_str(operator.as_str());
+                return Err(JsError::new(&message));
+            }
+            Some(Ok(submission)) => submission,
+        };
+        let out = Object::new();
+        let payload = JSON::parse(&payload_json(&submission)).unwrap_or_default();
+        let _ = Reflect::set(&out, &"payload".into(), &payload);
+        let _ = Reflect::set(&out, &"report".into(), &report_object(&id, &submission));
+        Ok(out.into())
     }
 
     /// The consent receipts recorded on this device, oldest first (at most 100).
@@ -459,6 +495,22 @@ impl Inner {
             .collect()
     }
 
+    /// The minimised, masked submission of form `id`'s `values`, under the
+    /// decisions made so far; `None` for a form the policy does not have.
+    fn prepare(
+        &self,
+        id: &str,
+        values: &[(String, String)],
+    ) -> Option<Result<Submission, OperatorError>> {
+        let entry = self.policy.form(id)?;
+        let allowed = |purpose: &str| self.allows(purpose);
+        let submission = fields::minimise(&entry.fields, &allowed, values);
+        if let Ok(sent) = &submission {
+            warn_undeclared(sent);
+        }
+        Some(submission)
+    }
+
     /// Records the receipt of a decision that changed `changed`; returns it as JSON.
     fn record(&mut self, method: &str, changed: &[String]) -> String {
         let receipt_id = receipts::random_uuid();
@@ -532,6 +584,31 @@ fn choose_lang(option: &JsValue, liff: &JsValue) -> Result<Lang, JsError> {
         .flatten()
         .find_map(|tag| Lang::from_tag(&tag))
         .unwrap_or(Lang::Th))
+}
+
+/// Warns in the console, on a development host, about controls the policy
+/// does not declare: they are never sent, and the form's entry may lack them.
+fn warn_undeclared(submission: &Submission) {
+    let mut undeclared = String::new();
+    for entry in &submission.report {
+        if entry.action == FieldAction::Undeclared {
+            if !undeclared.is_empty() {
+                undeclared.push_str(", ");
+            }
+            undeclared.push_str(&entry.name);
+        }
+    }
+    if undeclared.is_empty() {
+        return;
+    }
+    let host = web_sys::window()
+        .and_then(|w| w.location().hostname().ok())
+        .unwrap_or_default();
+    if matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]") || host.ends_with(".local") {
+        let mut message = String::from("privacy: not sent, not declared in the policy: ");
+        message.push_str(&undeclared);
+        web_sys::console::warn_1(&message.into());
+    }
 }
 
 /// Seconds since the Unix epoch, UTC.
@@ -617,16 +694,20 @@ fn flush(shared: &Shared) {
         receipts::post(
             &endpoint,
             &json,
-            &receipts::with_first_argument(&deliver, &id),
+            &receipts::with_first_argument(&deliver, &id.into()),
         );
     }
 }
 
-/// The delivery callback: `(receipt id, response or error)` after a POST,
-/// or no arguments when the retry timer fires.
+/// The delivery callback: `(receipt id, response or error)` after a
+/// receipt's POST, `(form, response or error)` after a form's, or no
+/// arguments when the retry timer fires.
 fn deliver_with(shared: &Shared) -> Delivery {
     let shared = shared.clone();
     Closure::new(move |id: JsValue, outcome: JsValue| {
+        if let Some(form) = id.dyn_ref::<Element>() {
+            return on_sent(&shared, form, &outcome);
+        }
         let Some(id) = id.as_string() else {
             shared.borrow_mut().retry_scheduled = false;
             flush(&shared);
@@ -954,20 +1035,83 @@ fn on_keydown(shared: &Shared, event: &KeyboardEvent) {
     }
 }
 
-/// Records the consent boxes of an attached form when it is submitted.
-/// Ticked is granted; unticking a granted box withdraws it; a box never
-/// ticked records nothing. The form's own sending is not ours yet: its
-/// native submission, which would send every field raw, is stopped.
-fn on_submit(shared: &Shared, event: &Event) {
-    let Some(form) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+/// The attached form an event happened in, with its policy id.
+fn attached_form(event: &Event) -> Option<(Element, String)> {
+    let target = event.target()?.dyn_into::<Element>().ok()?;
+    let form = target.closest("form[data-privacy-attached]").ok()??;
+    let id = form.get_attribute("data-privacy-form")?;
+    Some((form, id))
+}
+
+/// Checks a declared control when focus leaves it; shows or clears its message.
+fn on_focusout(shared: &Shared, event: &Event) {
+    let Some((form, id)) = attached_form(event) else {
         return;
     };
-    if !form.has_attribute(ATTACHED) {
+    let Some(name) = event
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|t| t.get_attribute("name"))
+    else {
+        return;
+    };
+    let inner = shared.borrow();
+    let Some(entry) = inner.policy.form(&id) else {
+        return;
+    };
+    if entry.field(&name).is_none() {
         return;
     }
+    let problems = fields::validate(&entry.fields, &form::values(&form));
+    // A one-of group is judged on submit: leaving the first of two empty is fine.
+    let problem = problems
+        .iter()
+        .find(|(n, p)| *n == name && *p != Problem::NoneOfGroup)
+        .map(|(_, p)| *p);
+    form::show_problem(&inner.view(), &form, entry, &name, problem);
+}
+
+/// The guarded submit of an attached form. The native submission, which
+/// would send every field raw, never happens. Invalid: messages at the
+/// fields, focus on the first, nothing typed is cleared. Valid: the consent
+/// boxes are recorded (a ticked box is granted, unticking a granted one
+/// withdraws it, a box never ticked records nothing), then the minimised,
+/// masked fields are POSTed as JSON to the form's action.
+fn on_submit(shared: &Shared, event: &Event) {
+    let Some((form, id)) = attached_form(event) else {
+        return;
+    };
     event.prevent_default();
+    let values = form::values(&form);
+    let problems = {
+        let inner = shared.borrow();
+        let Some(entry) = inner.policy.form(&id) else {
+            return;
+        };
+        let problems = fields::validate(&entry.fields, &values);
+        for field in &entry.fields {
+            let problem = problems
+                .iter()
+                .find(|(n, _)| *n == field.name)
+                .map(|(_, p)| *p);
+            form::show_problem(&inner.view(), &form, entry, &field.name, problem);
+        }
+        problems
+    };
+    if let Some((first, _)) = problems.first() {
+        let words = shared.borrow().lang.words();
+        let mut message = String::from(words.to_correct[0]);
+        crate::policy::push_decimal(&mut message, problems.len() as u64);
+        message.push_str(words.to_correct[1]);
+        form_status(&form, &message);
+        if let Some(control) = form::control(&form, first) {
+            dom::focus(&control);
+        }
+        return;
+    }
+
     let mut method = String::from("form:");
-    method.push_str(&form.get_attribute("data-privacy-form").unwrap_or_default());
+    method.push_str(&id);
     let mut choices = Vec::new();
     if let Ok(boxes) = form.query_selector_all("input[data-privacy-purpose]") {
         for i in 0..boxes.length() {
@@ -977,27 +1121,159 @@ fn on_submit(shared: &Shared, event: &Event) {
             else {
                 continue;
             };
-            let id = input
+            let purpose = input
                 .get_attribute("data-privacy-purpose")
                 .unwrap_or_default();
-            let granted = shared.borrow().state(&id) == Some(State::Granted);
+            let granted = shared.borrow().state(&purpose) == Some(State::Granted);
             match (input.checked(), granted) {
-                (true, _) => choices.push((id, Choice::Granted)),
-                (false, true) => choices.push((id, Choice::Denied)),
+                (true, _) => choices.push((purpose, Choice::Granted)),
+                (false, true) => choices.push((purpose, Choice::Denied)),
                 (false, false) => {}
             }
         }
     }
     decide(shared, &choices, &method);
-    if let Ok(Some(status)) = form.query_selector("[data-privacy-form-status]") {
-        status.set_text_content(Some(shared.borrow().lang.words().form_recorded));
+
+    let prepared = shared.borrow().prepare(&id, &values);
+    let words = shared.borrow().lang.words();
+    let Some(Ok(submission)) = prepared else {
+        form_status(&form, words.cannot_protect);
+        let report = Object::new();
+        let _ = Reflect::set(&report, &"form".into(), &id.as_str().into());
+        announce_submit(shared, &id, false, 0, &report.into());
+        return;
+    };
+    form_status(&form, words.sending);
+    set_submitting(&form, true);
+    let report = report_object(&id, &submission);
+    let (deliver, action) = {
+        let mut inner = shared.borrow_mut();
+        inner.sending.push((form.clone(), report));
+        let action = Reflect::get(&form, &"action".into())
+            .ok()
+            .and_then(|a| a.as_string())
+            .unwrap_or_default();
+        (inner.deliver.clone(), action)
+    };
+    if let Some(deliver) = deliver {
+        let done = receipts::with_first_argument(&deliver, &form);
+        receipts::post(&action, &payload_json(&submission), &done);
     }
+}
+
+/// What the receiver answered to a form's POST (`outcome` is a Response or an error).
+fn on_sent(shared: &Shared, form: &Element, outcome: &JsValue) {
+    let response = outcome.dyn_ref::<web_sys::Response>();
+    let ok = response.is_some_and(web_sys::Response::ok);
+    let status = response.map_or(0, web_sys::Response::status);
+    let (report, words) = {
+        let mut inner = shared.borrow_mut();
+        let position = inner.sending.iter().position(|(f, _)| f == form);
+        let report = position.map(|i| inner.sending.remove(i).1);
+        (report, inner.lang.words())
+    };
+    set_submitting(form, false);
+    if ok {
+        // What was sent no longer needs to sit in the page.
+        if let Ok(reset) = Reflect::get(form, &"reset".into()) {
+            if let Some(reset) = reset.dyn_ref::<Function>() {
+                let _ = reset.call0(form);
+            }
+        }
+    }
+    form_status(form, if ok { words.sent } else { words.send_failed });
+    let id = form.get_attribute("data-privacy-form").unwrap_or_default();
+    announce_submit(shared, &id, ok, status, &report.unwrap_or_default());
+}
+
+/// `privacy:submit` with `{ form, ok, status, report }`: never a value.
+fn announce_submit(shared: &Shared, id: &str, ok: bool, status: u16, report: &JsValue) {
+    let detail = Object::new();
+    let _ = Reflect::set(&detail, &"form".into(), &id.into());
+    let _ = Reflect::set(&detail, &"ok".into(), &ok.into());
+    let _ = Reflect::set(&detail, &"status".into(), &status.into());
+    let _ = Reflect::set(&detail, &"report".into(), report);
+    let callbacks = shared.borrow().callbacks.clone();
+    emit(&callbacks, "submit", &detail);
+}
+
+/// Writes the form's status line (announced: it has `role=status`).
+fn form_status(form: &Element, message: &str) {
+    if let Ok(Some(status)) = form.query_selector("[data-privacy-form-status]") {
+        status.set_text_content(Some(message));
+    }
+}
+
+/// Disables the form's submit controls while a POST is on its way.
+fn set_submitting(form: &Element, busy: bool) {
+    if busy {
+        dom::set(form, "aria-busy", "true");
+    } else {
+        let _ = form.remove_attribute("aria-busy");
+    }
+    if let Ok(controls) = form.query_selector_all("[data-privacy-submit]") {
+        for i in 0..controls.length() {
+            let Some(control) = controls.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            if busy {
+                dom::set(&control, "disabled", "");
+            } else {
+                let _ = control.remove_attribute("disabled");
+            }
+        }
+    }
+}
+
+/// The POST body: `{ name: value }` of what is sent.
+fn payload_json(submission: &Submission) -> String {
+    let mut body = String::from("{");
+    for (i, (name, value)) in submission.payload.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        crate::json::push_string(&mut body, name);
+        body.push(':');
+        crate::json::push_string(&mut body, value);
+    }
+    body.push('}');
+    body
+}
+
+/// The report of a submission as a JS object: names, kinds, actions,
+/// operators and the undeclared controls' names, never a value.
+fn report_object(id: &str, submission: &Submission) -> JsValue {
+    let fields = Array::new();
+    let undeclared = Array::new();
+    for entry in &submission.report {
+        if entry.action == FieldAction::Undeclared {
+            undeclared.push(&entry.name.as_str().into());
+        }
+        let item = Object::new();
+        let _ = Reflect::set(&item, &"name".into(), &entry.name.as_str().into());
+        let kind = entry.kind.map(|k| JsValue::from(k.as_str()));
+        let _ = Reflect::set(&item, &"kind".into(), &kind.unwrap_or(JsValue::NULL));
+        let _ = Reflect::set(&item, &"action".into(), &entry.action.as_str().into());
+        let operator = entry.operator.map(|o| JsValue::from(o.as_str()));
+        let _ = Reflect::set(
+            &item,
+            &"operator".into(),
+            &operator.unwrap_or(JsValue::NULL),
+        );
+        fields.push(&item);
+    }
+    let report = Object::new();
+    let _ = Reflect::set(&report, &"form".into(), &id.into());
+    let _ = Reflect::set(&report, &"fields".into(), &fields);
+    let _ = Reflect::set(&report, &"undeclared".into(), &undeclared.length().into());
+    let _ = Reflect::set(&report, &"undeclaredNames".into(), &undeclared);
+    report.into()
 }
 
 /// The document events the module listens to, with one listener: each
 /// closure handed to JS carries glue of its own. The same listener hears
 /// the window's `online`, which retries receipt delivery.
-const LISTENED: [&str; 3] = ["click", "keydown", "submit"];
+const LISTENED: [&str; 4] = ["click", "keydown", "submit", "focusout"];
 
 fn listen(shared: &Shared) -> Listener {
     let shared = shared.clone();
@@ -1008,6 +1284,7 @@ fn listen(shared: &Shared) -> Listener {
         match event.type_().as_str() {
             "click" => on_click(&shared, &event),
             "submit" => on_submit(&shared, &event),
+            "focusout" => on_focusout(&shared, &event),
             "online" => flush(&shared),
             _ => {}
         }

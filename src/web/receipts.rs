@@ -24,10 +24,10 @@ extern "C" {
 }
 
 /// `callback` with `arg` as its first argument.
-pub fn with_first_argument(callback: &Function, arg: &str) -> Function {
+pub fn with_first_argument(callback: &Function, arg: &JsValue) -> Function {
     callback
         .unchecked_ref::<Bindable>()
-        .bind(&JsValue::NULL, &arg.into())
+        .bind(&JsValue::NULL, arg)
 }
 
 /// localStorage key of the receipt log.
@@ -97,14 +97,14 @@ pub fn save(persistent: bool, log: &ReceiptLog) {
     }
 }
 
-/// POSTs one receipt; `done(response_or_error)` is called either way.
-pub fn post(endpoint: &str, receipt_json: &str, done: &Function) {
+/// POSTs `json` (a receipt, a form's fields); `done(response_or_error)` is called either way.
+pub fn post(endpoint: &str, json: &str, done: &Function) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_body(&JsValue::from_str(receipt_json));
+    init.set_body(&JsValue::from_str(json));
     let headers = Object::new();
     let _ = Reflect::set(&headers, &"content-type".into(), &"application/json".into());
     init.set_headers(&headers);
