@@ -115,7 +115,9 @@ struct Inner {
 }
 
 type Shared = Rc<RefCell<Inner>>;
-type Listener = Closure<dyn FnMut(Event)>;
+// `Fn`, not `FnMut`: the browser may call it again while it runs (moving
+// focus fires `focusout` synchronously).
+type Listener = Closure<dyn Fn(Event)>;
 type Delivery = Closure<dyn FnMut(JsValue, JsValue)>;
 
 /// The privacy module running in this page.
@@ -1055,7 +1057,11 @@ fn on_focusout(shared: &Shared, event: &Event) {
     else {
         return;
     };
-    let inner = shared.borrow();
+    // Focus also moves while the module itself works (a dialog opening):
+    // that is no person leaving a field, and the state is busy.
+    let Ok(inner) = shared.try_borrow() else {
+        return;
+    };
     let Some(entry) = inner.policy.form(&id) else {
         return;
     };
@@ -1277,7 +1283,7 @@ const LISTENED: [&str; 4] = ["click", "keydown", "submit", "focusout"];
 
 fn listen(shared: &Shared) -> Listener {
     let shared = shared.clone();
-    let listener = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+    let listener = Closure::<dyn Fn(Event)>::new(move |event: Event| {
         if let Some(key) = event.dyn_ref::<KeyboardEvent>() {
             return on_keydown(&shared, key);
         }
