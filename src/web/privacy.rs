@@ -1186,6 +1186,9 @@ fn on_sent(shared: &Shared, form: &Element, outcome: &JsValue) {
                 let _ = reset.call0(form);
             }
         }
+        // A reset returns each box to its markup state: make that the
+        // person's decisions, or the next submit would withdraw a consent.
+        show_decisions(shared, form);
     }
     form_status(form, if ok { words.sent } else { words.send_failed });
     let id = form.get_attribute("data-privacy-form").unwrap_or_default();
@@ -1201,6 +1204,29 @@ fn announce_submit(shared: &Shared, id: &str, ok: bool, status: u16, report: &Js
     let _ = Reflect::set(&detail, &"report".into(), report);
     let callbacks = shared.borrow().callbacks.clone();
     emit(&callbacks, "submit", &detail);
+}
+
+/// Ticks each consent box of `form` as its purpose now stands, in the
+/// markup too (`checked` attribute), so a form reset keeps the decisions.
+fn show_decisions(shared: &Shared, form: &Element) {
+    let Ok(boxes) = form.query_selector_all("input[data-privacy-purpose]") else {
+        return;
+    };
+    let inner = shared.borrow();
+    for i in 0..boxes.length() {
+        let Some(input) = boxes
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            continue;
+        };
+        let purpose = input
+            .get_attribute("data-privacy-purpose")
+            .unwrap_or_default();
+        let granted = inner.state(&purpose) == Some(State::Granted);
+        input.set_default_checked(granted);
+        input.set_checked(granted);
+    }
 }
 
 /// Writes the form's status line (announced: it has `role=status`).
