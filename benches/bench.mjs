@@ -55,11 +55,17 @@ const DECISION_WARMUP = 10;
 // back, every call would also retry the growing queue of receipts still in flight.
 const DECISION_SPACING_MS = 25;
 
-// Table order. Later issues add e.g. prepareSubmission time and masking throughput here.
+// Preparing one submission (minimised, masked payload and its report) of a 30-field form.
+const PREPARE_FIELDS = 30;
+const PREPARE_CALLS = 200;
+const PREPARE_WARMUP = 10;
+
+// Table order. Later issues add e.g. masking throughput here.
 const MEASUREMENTS = [
   measureTransferSizes,
   measureBannerTimes,
   measureDecisionCost,
+  measurePrepareSubmission,
 ];
 
 // Every column a row may fill, in display order; empty columns are left out of the table.
@@ -203,6 +209,139 @@ async function measureDecisionCost(ctx) {
     return {
       rows,
       detail: { micros: result.micros, resolutionMicros: result.resolutionMicros, receipt: result.newest, size, problems },
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The 30-field form of measurePrepareSubmission: every kind and operator of the demo's form, three
+ * times over (keep, mask of each identifier and contact channel, redact, drop), half of them
+ * required, the contact channels resting on the `contact` purpose. Each entry carries the value
+ * typed into it.
+ */
+function benchFormFields() {
+  const why = { th: 'ใช้ทดสอบความเร็ว', en: 'Used to measure speed.' };
+  const templates = [
+    { kind: 'given_name', operator: 'keep', purposes: ['service'], value: 'Kanyarat' },
+    { kind: 'family_name', operator: 'keep', purposes: ['service'], value: 'Srisawat' },
+    { kind: 'date_of_birth', operator: 'keep', purposes: ['service'], value: '1990-02-14', type: 'date' },
+    { kind: 'national_id', operator: 'mask', purposes: ['service'], value: '1234545678781' },
+    { kind: 'passport', operator: 'mask', purposes: ['service'], value: 'AB1234567' },
+    { kind: 'phone', operator: 'mask', purposes: ['contact'], value: '081-234-5678', type: 'tel' },
+    { kind: 'email', operator: 'mask', purposes: ['contact'], value: 'somchai@example.com', type: 'email' },
+    { kind: 'address', operator: 'keep', purposes: ['service'], value: '12/3 ถนนพหลโยธิน แขวงสามเสนใน เขตพญาไท กรุงเทพฯ 10400' },
+    { kind: 'national_id', operator: 'redact', purposes: ['service'], value: '3100600445635' },
+    { kind: 'free_text', operator: 'drop', purposes: ['service'], value: 'โปรดโทรหลังบ่ายโมง', tag: 'textarea' },
+  ];
+  const fields = [];
+  for (let i = 0; fields.length < PREPARE_FIELDS; i++) {
+    const t = templates[i % templates.length];
+    const name = `f${String(i + 1).padStart(2, '0')}_${t.kind}`;
+    fields.push({
+      declaration: {
+        name, kind: t.kind, class: i % 2 === 0 ? 'required' : 'optional', purposes: t.purposes, why, operator: t.operator,
+      },
+      value: t.value,
+      type: t.type ?? 'text',
+      tag: t.tag ?? 'input',
+    });
+  }
+  return fields;
+}
+
+/**
+ * The cost of privacy.prepareSubmission(form) on a 30-field form in Chromium: the demo page is
+ * served with the policy plus a form entry `bench30` (30 declared fields, routed /policy.json),
+ * the form is built in the page, attached and filled, `contact` is granted so every mask runs,
+ * and each call is timed alone with performance.now(). The page is made cross-origin isolated
+ * (COOP/COEP added to its response) so the timer resolves to a few µs instead of 100.
+ */
+async function measurePrepareSubmission(ctx) {
+  const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const problems = [];
+  const fields = benchFormFields();
+  const policy = readJson(path.join(ROOT, 'policy/mohprompt.json'));
+  policy.forms = { ...policy.forms, bench30: { purposes: ['service', 'contact'], fields: fields.map((f) => f.declaration) } };
+  try {
+    const tab = await context.newPage();
+    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    await tab.route((url) => url.pathname === '/policy.json', (route) => route.fulfill({ json: policy }));
+    await tab.route((url) => url.pathname === '/', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({
+        response,
+        headers: { ...response.headers(), 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
+      });
+    });
+    await tab.goto(`${ctx.url}/`, { waitUntil: 'load' });
+    await tab.waitForFunction(() => window.privacy !== undefined, null, { timeout: BANNER_TIMEOUT_MS });
+    const result = await tab.evaluate(({ specs, calls, warmup }) => {
+      if (typeof window.privacy.prepareSubmission !== 'function') throw new Error('privacy.prepareSubmission() is missing (old pkg/?)');
+      const form = document.createElement('form');
+      form.setAttribute('data-privacy-form', 'bench30');
+      form.action = '/api/register';
+      form.method = 'post';
+      specs.forEach((spec, i) => {
+        const label = document.createElement('label');
+        label.htmlFor = `bench-${i}`;
+        label.textContent = spec.declaration.name;
+        const control = document.createElement(spec.tag);
+        control.id = `bench-${i}`;
+        control.name = spec.declaration.name;
+        if (spec.tag === 'input') control.type = spec.type;
+        const wrap = document.createElement('div');
+        wrap.append(label, control);
+        form.append(wrap);
+      });
+      const slot = document.createElement('div');
+      slot.setAttribute('data-privacy-consent-slot', '');
+      const submit = document.createElement('button');
+      submit.type = 'submit';
+      submit.disabled = true;
+      submit.setAttribute('data-privacy-submit', '');
+      submit.textContent = 'Send';
+      form.append(slot, submit);
+      document.querySelector('main').append(form);
+      window.privacy.attachForm(form);
+      specs.forEach((spec) => { form.elements.namedItem(spec.declaration.name).value = spec.value; });
+      window.privacy.set('contact', true);
+
+      let resolution = Infinity;
+      for (let i = 0, last = performance.now(); i < 100_000 && resolution === Infinity; i++) {
+        const now = performance.now();
+        if (now !== last) resolution = now - last;
+        last = now;
+      }
+      const micros = [];
+      let last = null;
+      for (let i = 0; i < warmup + calls; i++) {
+        const t0 = performance.now();
+        last = window.privacy.prepareSubmission(form);
+        const t1 = performance.now();
+        if (i >= warmup) micros.push((t1 - t0) * 1000);
+      }
+      return {
+        micros,
+        resolutionMicros: resolution * 1000,
+        isolated: window.crossOriginIsolated,
+        payloadKeys: Object.keys(last?.payload ?? {}).length,
+        reportFields: last?.report?.fields?.length ?? null,
+        undeclared: last?.report?.undeclared ?? null,
+      };
+    }, { specs: fields, calls: PREPARE_CALLS, warmup: PREPARE_WARMUP });
+
+    // The figure must describe a real preparation: every field reported, all but the dropped sent.
+    const expectedKeys = fields.filter((f) => f.declaration.operator !== 'drop').length;
+    if (result.reportFields !== PREPARE_FIELDS) problems.push(`prepareSubmission reported ${result.reportFields} fields, not ${PREPARE_FIELDS}`);
+    if (result.payloadKeys !== expectedKeys) problems.push(`prepareSubmission prepared ${result.payloadKeys} values, not ${expectedKeys}`);
+    if (result.undeclared !== 0) problems.push(`prepareSubmission counted ${result.undeclared} undeclared controls in the bench form`);
+    if (!result.isolated) problems.push('the prepareSubmission page was not cross-origin isolated (coarse timer)');
+    return {
+      rows: [{ measurement: 'prepareSubmission', subject: `${PREPARE_FIELDS}-field form in Chromium`, ...summarise(result.micros), unit: 'µs' }],
+      detail: { ...result, fields: fields.map((f) => f.declaration), problems },
     };
   } finally {
     await context.close();
@@ -437,6 +576,14 @@ async function main() {
         `          ${DECISION_SPACING_MS} ms apart after ${DECISION_WARMUP} discarded ones; timer resolution ${formatCell(decision.resolutionMicros, { digits: 0 })} µs`,
         `          (Chromium coarsens performance.now() on pages that are not cross-origin isolated)`,
         `          receipt size: the newest receipt's JSON as POSTed, gzip = node zlib level 9`,
+      );
+    }
+    const prepare = detail.measurePrepareSubmission;
+    if (prepare) {
+      header.push(
+        `          prepareSubmission: performance.now() around privacy.prepareSubmission(form), ${PREPARE_FIELDS} declared fields`,
+        `          (keep, mask, redact, drop; contact granted), ${PREPARE_CALLS} calls after ${PREPARE_WARMUP} discarded ones, in the demo page`,
+        `          made cross-origin isolated; timer resolution ${formatCell(prepare.resolutionMicros, { digits: 1 })} µs`,
       );
     }
     console.log(renderTable(header, rows));

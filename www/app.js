@@ -35,22 +35,39 @@ function startPrivacy(policy, lang) {
   }
 }
 
-// The module renders each form's purposes and then enables its [data-privacy-submit] buttons.
-// A form it cannot attach to keeps its submit button disabled (fail-closed), and the others
-// still work.
+// The module marks each form's fields, renders its purposes and then enables its
+// [data-privacy-submit] buttons. A form it cannot attach to keeps its submit button disabled
+// (fail-closed) and says so; the others still work.
 function attachForms(privacy) {
   for (const form of document.querySelectorAll('form[data-privacy-form]')) {
     try {
       privacy.attachForm(form);
     } catch (err) {
       console.error(`The privacy module could not attach to form "${form.dataset.privacyForm}"; it stays disabled.`, err);
+      showUnavailable(form);
     }
   }
 }
 
+// The page's own note under a form that cannot be sent: without the module the submit button
+// stays disabled, and the person should know why rather than face a dead button.
+function showUnavailable(form) {
+  for (const note of form.querySelectorAll('[data-demo-form-unavailable]')) note.hidden = false;
+}
+
 keepPageClearOfBanner();
-const [, policy] = await Promise.all([init(), fetchPolicy()]);
-const privacy = startPrivacy(policy, requestedLanguage());
-// Forms first: once window.privacy exists (what tests wait for) the forms are ready too.
-attachForms(privacy);
-window.privacy = privacy;
+let privacy;
+try {
+  const [, policy] = await Promise.all([init(), fetchPolicy()]);
+  privacy = startPrivacy(policy, requestedLanguage());
+} catch (err) {
+  // The wasm did not load (blocked, offline, an old browser) or would not start. Nothing is
+  // sent without it: the forms keep their disabled submit buttons.
+  console.error('The privacy module did not start; forms stay disabled.', err);
+  for (const form of document.querySelectorAll('form[data-privacy-form]')) showUnavailable(form);
+}
+if (privacy) {
+  // Forms first: once window.privacy exists (what tests wait for) the forms are ready too.
+  attachForms(privacy);
+  window.privacy = privacy;
+}

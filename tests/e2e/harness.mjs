@@ -61,7 +61,51 @@ export const SEL = {
   formPurpose: (id) => `form[data-privacy-form="register"] fieldset[data-privacy-consent] input[type="checkbox"][data-privacy-purpose="${id}"]`,
   formNotice: (id) => `form[data-privacy-form="register"] fieldset[data-privacy-consent] [data-privacy-notice="${id}"]`,
   formStatus: 'form[data-privacy-form="register"] fieldset[data-privacy-consent] [role="status"]',
+  // Field marking and validation (issue 4).
+  formLabel: (id) => `form[data-privacy-form="register"] label[for="${id}"]`,
+  fieldMark: (id) => `form[data-privacy-form="register"] label[for="${id}"] [data-privacy-field-mark]`,
+  fieldWhy: (name) => `form[data-privacy-form="register"] [data-privacy-why="${name}"]`,
+  fieldError: (name) => `form[data-privacy-form="register"] [data-privacy-error="${name}"]`,
+  fieldGroup: (id) => `form[data-privacy-form="register"] [data-privacy-group="${id}"]`,
+  fieldDepends: (purposeId) => `form[data-privacy-form="register"] [data-privacy-depends="${purposeId}"]`,
+  formStatusLine: 'form[data-privacy-form="register"] fieldset[data-privacy-consent] [data-privacy-form-status]',
 };
+
+/** Where the demo form posts its JSON (the form's action). */
+export const REGISTER_ENDPOINT = '/api/register';
+
+/**
+ * A complete, valid registration: the ID has a correct check digit, the e-mail is an address.
+ * Every value is distinctive, so a search of requests and storage finds it wherever it went.
+ */
+export const REGISTRATION = Object.freeze({
+  title: 'นางสาว',
+  given_name: 'Kanyaratqv',
+  family_name: 'Srisawatqw',
+  date_of_birth: '1990-02-14',
+  nationality: 'Thaiqx',
+  national_id: '1234545678781',
+  passport: 'AB1234567',
+  phone: '081-234-5678',
+  email: 'somchaiqz@example.com',
+  address: '12/3 ถนนพหลโยธินทดสอบ Lumpiniqy',
+  note: 'โปรดโทรหลังบ่ายโมง Notequp',
+});
+
+/** Fills the demo form's controls by name (a select by its option value); other controls stay. */
+export async function fillForm(s, values) {
+  for (const [name, value] of Object.entries(values)) {
+    const selector = SEL.formControl(name);
+    const tag = await s.page.locator(selector).evaluate((el) => el.tagName.toLowerCase());
+    if (tag === 'select') await s.page.selectOption(selector, value);
+    else await s.page.fill(selector, value);
+  }
+}
+
+/** The values of the demo form's own controls (not the module's purpose boxes), by name. */
+export async function formValues(s) {
+  return s.page.$$eval(`${SEL.form} [name]:not([data-privacy-purpose])`, (els) => Object.fromEntries(els.map((el) => [el.name, el.value])));
+}
 
 /** Where the module POSTs consent receipts on the demo page (app.js receiptEndpoint). */
 export const RECEIPTS_ENDPOINT = '/api/consent-receipts';
@@ -87,7 +131,7 @@ function installRecorders() {
       sample: e.sample,
     });
   });
-  for (const type of ['privacy:consent', 'privacy:change', 'privacy:receipt']) {
+  for (const type of ['privacy:consent', 'privacy:change', 'privacy:receipt', 'privacy:submit']) {
     document.addEventListener(type, (e) => {
       let detail;
       try {
@@ -164,6 +208,8 @@ export async function openDemo() {
     session: (t, options) => openSession({ url: server.url, browser, policy }, t, options),
     /** Every receipt the demo server has stored so far (its JSON-lines file), in order. */
     storedReceipts: () => readJsonLines(server.receiptsFile),
+    /** Every form submission the demo server has stored so far (/api/register), in order. */
+    storedSubmissions: () => readJsonLines(server.registerFile),
     /**
      * Waits until the server has stored a receipt for each id, reading its file until the
      * deadline; returns the stored receipts. Deliveries back off for up to 30 s, so callers
@@ -416,6 +462,21 @@ export class Session {
           // left null: a body that is not JSON is itself a finding for the caller
         }
         return { receipt, body: r.postData, status: r.status, contentType: r.headers['content-type'] ?? '' };
+      });
+  }
+
+  /** The form submissions the page POSTed to /api/register: { body, json, status, contentType }. */
+  registerPosts() {
+    return this.requests
+      .filter((r) => r.method === 'POST' && r.path === REGISTER_ENDPOINT)
+      .map((r) => {
+        let json = null;
+        try {
+          json = JSON.parse(r.postData ?? '');
+        } catch {
+          // left null: a body that is not JSON is itself a finding for the caller
+        }
+        return { body: r.postData, json, status: r.status, contentType: r.headers['content-type'] ?? '' };
       });
   }
 

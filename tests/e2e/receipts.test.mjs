@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
 import { test } from 'node:test';
 import {
-  useDemo, SEL, RECEIPTS_ENDPOINT, UUID_V4, policySha256, isConsentPurpose, fnv1a32,
+  useDemo, SEL, RECEIPTS_ENDPOINT, REGISTER_ENDPOINT, UUID_V4, policySha256, isConsentPurpose, fnv1a32,
+  REGISTRATION, fillForm,
 } from './harness.mjs';
 
 const demo = useDemo();
@@ -117,6 +118,8 @@ test('every way of deciding records a receipt whose fields are all present and c
       method: 'form:register',
       expect: ['news'],
       act: async () => {
+        // A complete form: an invalid one is stopped before its boxes are read.
+        await fillForm(s, REGISTRATION);
         await s.page.check(SEL.formPurpose('news'));
         await s.page.click(SEL.formSubmit);
       },
@@ -223,7 +226,7 @@ test('Global Privacy Control records its refusal once, as a receipt collected by
   assert.equal((await s.receipts()).length, 1, 'a reload under GPC recorded the same refusal again');
 });
 
-test('no receipt, request, cookie or stored value contains anything typed into the form', async (t) => {
+test('no receipt, request, cookie or stored value contains anything typed into the form, beyond what the form itself posts', async (t) => {
   // Distinctive values for every control; what else a leak could look like follows.
   const typed = {
     title: 'นางสาว',
@@ -286,14 +289,31 @@ test('no receipt, request, cookie or stored value contains anything typed into t
     ['privacy.receipts()', JSON.stringify(await s.receipts())],
     ['privacy:* event details', JSON.stringify(await s.events())],
     ['privacy.decisions()', JSON.stringify(await s.decisions())],
-    ...s.requests.map((r) => [`${r.method} ${r.url}`, `${r.url}\n${r.postData ?? ''}\n${JSON.stringify(r.headers)}`]),
+    ...s.requests
+      .filter((r) => r.path !== REGISTER_ENDPOINT)
+      .map((r) => [`${r.method} ${r.url}`, `${r.url}\n${r.postData ?? ''}\n${JSON.stringify(r.headers)}`]),
     ...(await s.cookies()).map((c) => [`cookie ${c.name}`, `${c.name}=${c.value}`]),
     ...Object.entries(storage.localStorage).map(([k, v]) => [`localStorage ${k}`, `${k}=${v}`]),
     ...Object.entries(storage.sessionStorage).map(([k, v]) => [`sessionStorage ${k}`, `${k}=${v}`]),
     ['server: consent receipts file', await readOrEmpty(demo.server.receiptsFile)],
+  ];
+  // The form's own submission (issue 4) carries the declared values it needs as typed (names,
+  // date of birth, nationality, address): it is searched for what must never leave raw, the
+  // identifiers, the contact channels and the note.
+  const registerPosts = s.requests.filter((r) => r.path === REGISTER_ENDPOINT);
+  assert.equal(registerPosts.length, 1, 'precondition: the form posted one submission');
+  const neverRaw = [
+    typed.national_id, '3-1006-00445-63-5', '3 1006 00445 63 5', '445635',
+    typed.passport, '7654321',
+    typed.phone, '+66812345678', '66812345678', '812345678', '081-234-5678',
+    typed.email, 'probe.leak',
+    typed.note, 'บันทึกลับ', 'Quuxplumb', '1112034563562',
+  ];
+  const submissionStacks = [
+    ...registerPosts.map((r) => [`${r.method} ${r.url}`, `${r.url}\n${r.postData ?? ''}\n${JSON.stringify(r.headers)}`]),
     ['server: register file', await readOrEmpty(demo.server.registerFile)],
   ];
-  const findLeaks = (stacks) => {
+  const findLeaks = (stacks, wanted = needles) => {
     const found = [];
     for (const [where, text] of stacks) {
       const forms = [text];
@@ -303,7 +323,7 @@ test('no receipt, request, cookie or stored value contains anything typed into t
         // not percent-encoded
       }
       const lower = forms.join('\n').toLowerCase();
-      for (const needle of needles) if (lower.includes(needle.toLowerCase())) found.push(`${where}: ${needle}`);
+      for (const needle of wanted) if (lower.includes(needle.toLowerCase())) found.push(`${where}: ${needle}`);
     }
     return found;
   };
@@ -315,6 +335,7 @@ test('no receipt, request, cookie or stored value contains anything typed into t
   }
   assert.ok(s.requests.length > 0 && receipts.length >= 3, 'nothing to search');
   assert.deepEqual(findLeaks(haystacks), [], 'typed values left the form');
+  assert.deepEqual(findLeaks(submissionStacks, neverRaw), [], 'an identifier, a contact channel or the note left the form raw in its submission');
   for (const r of await s.receipts()) {
     assert.ok(!needles.includes(r.subject), `the subject is a typed value: ${r.subject}`);
   }
