@@ -15,7 +15,8 @@ function requestedLanguage() {
 
 async function fetchPolicy() {
   try {
-    const response = await fetch('/policy.json', { cache: 'no-store' });
+    // Matches the page's <link rel=preload>: the request starts while the page is parsed.
+    const response = await fetch('/policy.json');
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return await response.json();
   } catch (err) {
