@@ -6,6 +6,7 @@
 use crate::identifiers;
 use crate::masking::{self, MaskOperator, OperatorError};
 use crate::policy::Text;
+use crate::scan;
 use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -157,7 +158,7 @@ pub fn check(field: &Field, value: &str, group_filled: bool) -> Option<Problem> 
         };
     }
     match field.kind {
-        FieldKind::Email if !is_email(value) => Some(Problem::Email),
+        FieldKind::Email if !identifiers::is_email(value) => Some(Problem::Email),
         FieldKind::NationalId if !identifiers::is_thai_id(value) => Some(Problem::NationalId),
         _ => None,
     }
@@ -186,20 +187,6 @@ pub fn validate(fields: &[Field], values: &[(String, String)]) -> Vec<(String, P
             check(f, value(&f.name), filled).map(|p| (f.name.clone(), p))
         })
         .collect()
-}
-
-/// A plain e-mail check: one `@`, something before it, a dot in the
-/// domain, no spaces. The receiver checks delivery; this catches typos.
-fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !value.bytes().any(|b| b.is_ascii_whitespace())
 }
 
 /// What happened to one control of a submission.
@@ -262,17 +249,18 @@ pub struct Submission {
 /// use mohprompt_privacy::policy::Policy;
 /// let policy = Policy::mohprompt();
 /// let form = policy.form("register").unwrap();
-/// let typed = [("national_id", "1234545678781"), ("email", "somchai@example.com"), ("extra", "x")];
+/// let typed = [("passport", "AA1234567"), ("email", "somchai@example.com"), ("extra", "x")];
 /// let values: Vec<(String, String)> =
 ///     typed.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
 /// let contact_denied = |purpose: &str| purpose != "contact";
-/// let sent = minimise(&form.fields, &contact_denied, &values).unwrap();
-/// assert_eq!(sent.payload, [("national_id".to_string(), "x-xxxx-xxxxx-78-1".to_string())]);
+/// let sent = minimise(&form.fields, &contact_denied, &values, None).unwrap();
+/// assert_eq!(sent.payload, [("passport".to_string(), "xxxxxx567".to_string())]);
 /// ```
 pub fn minimise(
     fields: &[Field],
     allowed: &dyn Fn(&str) -> bool,
     values: &[(String, String)],
+    hash_key: Option<&[u8]>,
 ) -> Result<Submission, OperatorError> {
     let mut out = Submission::default();
     for field in fields {
@@ -285,7 +273,15 @@ pub fn minimise(
         } else if !field.purposes.iter().any(|p| allowed(p)) {
             FieldAction::Denied
         } else {
-            match masking::apply(field.operator, field.kind, value)? {
+            // Free text may hold identifiers typed in passing: they are masked first.
+            let scanned;
+            let value = if field.kind == FieldKind::FreeText {
+                scanned = scan::scan_text(value).text;
+                scanned.as_str()
+            } else {
+                value
+            };
+            match masking::apply(field.operator, field.kind, value, hash_key)? {
                 Some(sent) => {
                     out.payload.push((field.name.clone(), sent));
                     FieldAction::Sent
@@ -374,7 +370,7 @@ mod tests {
         let mut values = typed(FULL);
         values.push(("secret_extra".into(), "leak".into()));
         let all = |_: &str| true;
-        let sent = minimise(&register(), &all, &values).unwrap();
+        let sent = minimise(&register(), &all, &values, Some(b"k")).unwrap();
         let names: Vec<&str> = sent.payload.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -386,7 +382,8 @@ mod tests {
                 "nationality",
                 "national_id",
                 "phone",
-                "email"
+                "email",
+                "note"
             ]
         );
         let value = |name: &str| {
@@ -397,12 +394,15 @@ mod tests {
                 .1
                 .clone()
         };
-        assert_eq!(value("national_id"), "x-xxxx-xxxxx-78-1");
+        let id_hash = crate::masking::keyed_hash(b"k", "1234545678781");
+        assert_eq!(value("national_id"), id_hash);
         assert_eq!(value("phone"), "xxx-xxx-5678");
+        // The free-text note is scanned: the phone typed into it is masked.
+        assert_eq!(value("note"), "โทร xxxxxx5678");
         assert_eq!(value("email"), "s***@example.com");
         let action = |name: &str| sent.report.iter().find(|r| r.name == name).unwrap().action;
         assert_eq!(action("passport"), FieldAction::Empty);
-        assert_eq!(action("note"), FieldAction::Dropped);
+        assert_eq!(action("note"), FieldAction::Sent);
         assert_eq!(action("secret_extra"), FieldAction::Undeclared);
         assert!(
             !sent
@@ -415,7 +415,7 @@ mod tests {
     #[test]
     fn contact_fields_are_left_out_without_the_contact_purpose() {
         let no_contact = |p: &str| p != "contact";
-        let sent = minimise(&register(), &no_contact, &typed(FULL)).unwrap();
+        let sent = minimise(&register(), &no_contact, &typed(FULL), Some(b"k")).unwrap();
         assert!(
             !sent
                 .payload
@@ -438,7 +438,7 @@ mod tests {
             .operator = MaskOperator::Seal;
         let all = |_: &str| true;
         assert_eq!(
-            minimise(&fields, &all, &typed(FULL)),
+            minimise(&fields, &all, &typed(FULL), Some(b"k")),
             Err(OperatorError::Unavailable(MaskOperator::Seal))
         );
     }

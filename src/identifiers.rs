@@ -1,9 +1,13 @@
-//! Thai identifiers: normalising what people type and checking it.
+//! Identifiers people type (guideline section 8; the facts are in the
+//! project's domain notes): Thai national ID, passport, Thai phone, e-mail,
+//! postal code. For each kind: validate, normalise, format, display-mask.
 //!
 //! People type Thai digits (๐–๙), full-width digits, spaces and dashes; the
 //! rules below see only the ASCII digits.
 
 use alloc::string::String;
+#[cfg(test)]
+use alloc::vec::Vec;
 
 /// The ASCII digit a Thai (๐–๙), full-width (０–９) or ASCII digit stands for.
 pub fn digit_value(c: char) -> Option<u8> {
@@ -63,6 +67,170 @@ pub fn is_thai_id(s: &str) -> bool {
     digits_only(s).is_some_and(|d| thai_id_digits_valid(d.as_bytes()))
 }
 
+/// A national ID in display grouping 1-4-5-2-1, or `None` when invalid.
+///
+/// ```
+/// use mohprompt_privacy::identifiers::format_thai_id;
+/// assert_eq!(format_thai_id("๑๒๓๔๕๔๕๖๗๘๗๘๑").as_deref(), Some("1-2345-45678-78-1"));
+/// assert_eq!(format_thai_id("1234545678789"), None);
+/// ```
+pub fn format_thai_id(s: &str) -> Option<String> {
+    let digits = digits_only(s).filter(|d| thai_id_digits_valid(d.as_bytes()))?;
+    Some(group(&digits, &[1, 4, 5, 2, 1]))
+}
+
+/// `digits` split into groups of the given sizes, joined by dashes; digits
+/// beyond the groups form a last group.
+pub fn group(digits: &str, sizes: &[usize]) -> String {
+    let mut out = String::with_capacity(digits.len() + sizes.len());
+    let mut bounds = sizes.iter().scan(0, |end, size| {
+        *end += size;
+        Some(*end)
+    });
+    let mut next = bounds.next();
+    for (i, c) in digits.chars().enumerate() {
+        if next == Some(i) {
+            out.push('-');
+            next = bounds.next();
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A Thai phone number in E.164 (`+66` and the number without its leading
+/// 0), or `None` when it is not one: mobile 06/08/09 and 8 more digits,
+/// Bangkok 02 and 7 digits, other fixed lines 03/04/05/07 and 7 digits,
+/// toll-free 1800 and 6 digits. Spaces, dashes, dots, parentheses, Thai
+/// digits and a `+66` or `0066` prefix are accepted.
+///
+/// ```
+/// use mohprompt_privacy::identifiers::normalize_thai_phone;
+/// assert_eq!(normalize_thai_phone("081-234-5678").as_deref(), Some("+66812345678"));
+/// assert_eq!(normalize_thai_phone("(02) 123 4567").as_deref(), Some("+6621234567"));
+/// assert_eq!(normalize_thai_phone("+66 53 123 456").as_deref(), Some("+6653123456"));
+/// assert_eq!(normalize_thai_phone("1800 123 456").as_deref(), Some("+661800123456"));
+/// assert_eq!(normalize_thai_phone("0112345678"), None);
+/// ```
+pub fn normalize_thai_phone(s: &str) -> Option<String> {
+    let trimmed = s.trim();
+    let international = trimmed.starts_with('+');
+    let mut digits = String::with_capacity(trimmed.len());
+    for c in trimmed.chars() {
+        match digit_value(c) {
+            Some(d) => digits.push(char::from(b'0' + d)),
+            None if matches!(c, ' ' | '-' | '.' | '(' | ')') => {}
+            None if c == '+' && digits.is_empty() => {}
+            None => return None,
+        }
+    }
+    let national = if international {
+        String::from("0") + digits.strip_prefix("66")?
+    } else if let Some(rest) = digits.strip_prefix("0066") {
+        String::from("0") + rest
+    } else {
+        digits
+    };
+    let b = national.as_bytes();
+    let valid = match b {
+        [b'1', b'8', b'0', b'0', rest @ ..] => rest.len() == 6,
+        [b'0', b'6' | b'8' | b'9', ..] => b.len() == 10,
+        [b'0', b'2' | b'3' | b'4' | b'5' | b'7', ..] => b.len() == 9,
+        _ => false,
+    };
+    if !valid {
+        return None;
+    }
+    let mut e164 = String::from("+66");
+    e164.push_str(national.strip_prefix('0').unwrap_or(&national));
+    Some(e164)
+}
+
+/// A phone in the grouping people read: 081-234-5678, 02-123-4567,
+/// 053-123-456, 1800-123-456. Other input comes back as its digits.
+pub fn format_thai_phone(s: &str) -> String {
+    let Some(digits) = digits_only(s) else {
+        return String::from(s);
+    };
+    let sizes: &[usize] = match digits.as_bytes() {
+        [b'1', b'8', b'0', b'0', ..] => &[4, 3],
+        [b'0', b'2', ..] => &[2, 3],
+        [b'0', b'6' | b'8' | b'9', ..] => &[3, 3],
+        _ => &[3, 3],
+    };
+    group(&digits, sizes)
+}
+
+/// A passport number, upper-case, without spaces or dashes, when it looks
+/// like one: the Thai pattern (one or two letters, six or seven digits) or,
+/// for other countries, 6 to 9 letters and digits with at least one digit.
+///
+/// ```
+/// use mohprompt_privacy::identifiers::normalize_passport;
+/// assert_eq!(normalize_passport("aa 1234567").as_deref(), Some("AA1234567"));
+/// assert_eq!(normalize_passport("12"), None);
+/// ```
+pub fn normalize_passport(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    for c in s.trim().chars() {
+        match c {
+            ' ' | '-' => {}
+            c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_uppercase()),
+            _ => return None,
+        }
+    }
+    let digits = out.bytes().filter(u8::is_ascii_digit).count();
+    ((6..=9).contains(&out.len()) && digits > 0).then_some(out)
+}
+
+/// Whether `s` has the Thai passport pattern: one or two letters, then six or seven digits.
+pub fn is_thai_passport(s: &str) -> bool {
+    let b = s.as_bytes();
+    let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let digits = b.len() - letters;
+    (1..=2).contains(&letters)
+        && (6..=7).contains(&digits)
+        && b[letters..].iter().all(u8::is_ascii_digit)
+}
+
+/// A plain e-mail check: one `@`, something before it, a dot inside the
+/// domain, no spaces. The receiver checks delivery; this catches typos.
+pub fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !value.bytes().any(|b| b.is_ascii_whitespace())
+}
+
+/// An e-mail with its domain in lower case (the local part is the
+/// receiver's to interpret), or `None` when it is not one.
+pub fn normalize_email(s: &str) -> Option<String> {
+    let s = s.trim();
+    if !is_email(s) {
+        return None;
+    }
+    let (local, domain) = s.split_once('@')?;
+    let mut out = String::from(local);
+    out.push('@');
+    out.push_str(&domain.to_ascii_lowercase());
+    Some(out)
+}
+
+/// Whether `s` is a Thai postal code: five digits, the first two a province
+/// code from 10 (Bangkok) to 96.
+pub fn is_postal_code(s: &str) -> bool {
+    let Some(d) = digits_only(s) else {
+        return false;
+    };
+    let b = d.as_bytes();
+    b.len() == 5 && (10..=96).contains(&(u32::from(b[0] - b'0') * 10 + u32::from(b[1] - b'0')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +255,97 @@ mod tests {
             digits[12] = b'0' + ((11 - sum % 11) % 10) as u8;
             assert!(!thai_id_digits_valid(&digits));
         }
+    }
+
+    /// The check digit of 12 digits, by the rule in the domain notes.
+    fn check_digit(body: &[u8; 12]) -> u8 {
+        let sum: u32 = (0..12).map(|i| (13 - i as u32) * u32::from(body[i])).sum();
+        ((11 - sum % 11) % 10) as u8
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn twelve_digits_and_their_check_digit_validate_and_no_other_does(
+            first in 1u8..=8,
+            rest in proptest::array::uniform11(0u8..=9),
+            wrong in 1u8..=9,
+        ) {
+            let mut body = [0u8; 12];
+            body[0] = first;
+            body[1..].copy_from_slice(&rest);
+            let check = check_digit(&body);
+            let mut digits: Vec<u8> = body.iter().map(|d| b'0' + d).collect();
+            digits.push(b'0' + check);
+            proptest::prop_assert!(thai_id_digits_valid(&digits));
+            digits[12] = b'0' + (check + wrong) % 10;
+            proptest::prop_assert!(!thai_id_digits_valid(&digits));
+        }
+
+        #[test]
+        fn format_then_normalise_gives_the_digits_back(
+            first in 1u8..=8,
+            rest in proptest::array::uniform11(0u8..=9),
+        ) {
+            let mut body = [0u8; 12];
+            body[0] = first;
+            body[1..].copy_from_slice(&rest);
+            let mut digits: String = body.iter().map(|d| char::from(b'0' + d)).collect();
+            digits.push(char::from(b'0' + check_digit(&body)));
+            let formatted = format_thai_id(&digits).unwrap();
+            proptest::prop_assert_eq!(digits_only(&formatted), Some(digits));
+        }
+
+        #[test]
+        fn phone_format_then_normalise_is_stable(
+            prefix in proptest::sample::select(vec!["06", "08", "09"]),
+            rest in proptest::collection::vec(0u8..=9, 8),
+        ) {
+            let local: String = prefix.chars().chain(rest.iter().map(|d| char::from(b'0' + d))).collect();
+            let e164 = normalize_thai_phone(&local).unwrap();
+            proptest::prop_assert_eq!(normalize_thai_phone(&format_thai_phone(&local)), Some(e164.clone()));
+            proptest::prop_assert_eq!(normalize_thai_phone(&e164), Some(e164));
+        }
+    }
+
+    #[test]
+    fn phones_of_every_kind_are_read() {
+        assert_eq!(
+            normalize_thai_phone("๐๘๑๒๓๔๕๖๗๘").as_deref(),
+            Some("+66812345678")
+        );
+        assert_eq!(
+            normalize_thai_phone("0066 81 234 5678").as_deref(),
+            Some("+66812345678")
+        );
+        assert_eq!(
+            normalize_thai_phone("02-123-4567").as_deref(),
+            Some("+6621234567")
+        );
+        assert_eq!(
+            normalize_thai_phone("081234567"),
+            None,
+            "a mobile needs 10 digits"
+        );
+        assert_eq!(normalize_thai_phone("+1 650 253 0000"), None);
+        assert_eq!(format_thai_phone("0812345678"), "081-234-5678");
+        assert_eq!(format_thai_phone("021234567"), "02-123-4567");
+    }
+
+    #[test]
+    fn passports_emails_and_postal_codes() {
+        assert!(is_thai_passport("AA1234567"));
+        assert!(is_thai_passport("A123456"));
+        assert!(!is_thai_passport("AAA123456"));
+        assert_eq!(normalize_passport("x1234567").as_deref(), Some("X1234567"));
+        assert_eq!(
+            normalize_email(" Somchai@Example.COM ").as_deref(),
+            Some("Somchai@example.com")
+        );
+        assert_eq!(normalize_email("no-at-sign"), None);
+        assert!(is_postal_code("10400"));
+        assert!(is_postal_code("๕๐๒๐๐"));
+        assert!(!is_postal_code("00100"));
+        assert!(!is_postal_code("1040"));
     }
 
     #[test]

@@ -9,8 +9,9 @@
 //! - [`json`] and [`policy`]: the policy document, validated when loaded;
 //! - [`consent`]: decisions per cookie category and purpose, their stored form;
 //! - [`receipt`]: consent receipts and the log that keeps them until delivered;
-//! - [`fields`], [`identifiers`], [`masking`]: what forms ask for, validation,
-//!   minimisation and the operators values leave the browser with;
+//! - [`fields`], [`identifiers`], [`masking`], [`scan`]: what forms ask for,
+//!   validation, minimisation, the operators values leave the browser with,
+//!   and the leak scan of free text;
 //! - [`consent_mode`]: Google Consent Mode v2 signals derived from them;
 //! - [`i18n`]: Thai and English interface texts;
 //! - `web` (wasm32 only): the banner, storage, script gating and the JS API.
@@ -30,6 +31,7 @@ pub mod json;
 pub mod masking;
 pub mod policy;
 pub mod receipt;
+pub mod scan;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

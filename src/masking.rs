@@ -4,6 +4,8 @@
 use crate::fields::FieldKind;
 use crate::identifiers;
 use alloc::string::String;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 /// How a field leaves the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,25 +55,92 @@ impl MaskOperator {
 pub enum OperatorError {
     /// This build or page cannot apply the operator.
     Unavailable(MaskOperator),
+    /// `keyed_hash` without a deployment key: it refuses to hash unkeyed,
+    /// since an unkeyed hash of a national ID is reversed by trying all 10^12.
+    NoHashKey,
 }
 
-/// Applies `operator` to a non-empty `value` of `kind`; `None` means "do not send".
+impl OperatorError {
+    /// Why, in words (never the value).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperatorError::Unavailable(MaskOperator::Seal) => "the seal operator is not available",
+            OperatorError::Unavailable(_) => "an operator is not available",
+            OperatorError::NoHashKey => {
+                "keyed_hash needs the deployment hashKey; it never hashes unkeyed"
+            }
+        }
+    }
+}
+
+/// The value as the receiver should get it under `keep`: a national ID as
+/// its 13 digits, a phone in E.164, a passport upper-case without spaces,
+/// an e-mail with a lower-case domain; anything else trimmed. A value that
+/// is not of its kind stays as typed (trimmed).
+pub fn normalise(kind: FieldKind, value: &str) -> String {
+    let value = value.trim();
+    let normal = match kind {
+        FieldKind::NationalId => identifiers::digits_only(value),
+        FieldKind::Phone => identifiers::normalize_thai_phone(value),
+        FieldKind::Passport => identifiers::normalize_passport(value),
+        FieldKind::Email => identifiers::normalize_email(value),
+        FieldKind::PostalCode => identifiers::digits_only(value),
+        _ => None,
+    };
+    normal.unwrap_or_else(|| value.into())
+}
+
+/// HMAC-SHA256 of `value` under `key`, in lowercase hex. A keyed hash is
+/// pseudonymisation, not anonymisation: whoever holds the key can test
+/// every national ID against it.
+///
+/// ```
+/// use mohprompt_privacy::masking::keyed_hash;
+/// // RFC 4231, test case 2.
+/// assert_eq!(
+///     keyed_hash(b"Jefe", "what do ya want for nothing?"),
+///     "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+/// );
+/// ```
+pub fn keyed_hash(key: &[u8], value: &str) -> String {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        // HMAC takes keys of any length; this branch cannot be reached.
+        return String::new();
+    };
+    mac.update(value.as_bytes());
+    let mut out = String::with_capacity(64);
+    for byte in mac.finalize().into_bytes() {
+        out.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+        out.push(char::from(b"0123456789abcdef"[usize::from(byte & 0xf)]));
+    }
+    out
+}
+
+/// Applies `operator` to a non-empty `value` of `kind`; `None` means "do not
+/// send". `hash_key` is the deployment key of `keyed_hash`.
 ///
 /// ```
 /// use mohprompt_privacy::fields::FieldKind;
 /// use mohprompt_privacy::masking::{apply, MaskOperator};
-/// let masked = apply(MaskOperator::Mask, FieldKind::NationalId, "1234545678781");
+/// let masked = apply(MaskOperator::Mask, FieldKind::NationalId, "1234545678781", None);
 /// assert_eq!(masked, Ok(Some("x-xxxx-xxxxx-78-1".to_string())));
 /// ```
 pub fn apply(
     operator: MaskOperator,
     kind: FieldKind,
     value: &str,
+    hash_key: Option<&[u8]>,
 ) -> Result<Option<String>, OperatorError> {
     let value = value.trim();
     Ok(match operator {
-        MaskOperator::Keep => Some(value.into()),
+        MaskOperator::Keep => Some(normalise(kind, value)),
         MaskOperator::Mask => Some(mask(kind, value)),
+        MaskOperator::KeyedHash => {
+            let key = hash_key
+                .filter(|k| !k.is_empty())
+                .ok_or(OperatorError::NoHashKey)?;
+            Some(keyed_hash(key, &normalise(kind, value)))
+        }
         MaskOperator::Redact => {
             let mut label = String::from("[");
             label.push_str(kind.as_str());
@@ -79,9 +148,7 @@ pub fn apply(
             Some(label)
         }
         MaskOperator::Drop => None,
-        MaskOperator::KeyedHash | MaskOperator::Seal => {
-            return Err(OperatorError::Unavailable(operator));
-        }
+        MaskOperator::Seal => return Err(OperatorError::Unavailable(operator)),
     })
 }
 
@@ -159,11 +226,72 @@ mod tests {
 
     #[test]
     fn redact_names_the_kind_and_drop_sends_nothing() {
-        let redacted = apply(MaskOperator::Redact, FieldKind::Passport, "AA1234567");
+        let redacted = apply(MaskOperator::Redact, FieldKind::Passport, "AA1234567", None);
         assert_eq!(redacted, Ok(Some("[passport]".into())));
         assert_eq!(
-            apply(MaskOperator::Drop, FieldKind::Phone, "0812345678"),
+            apply(MaskOperator::Drop, FieldKind::Phone, "0812345678", None),
             Ok(None)
         );
+    }
+
+    #[test]
+    fn keep_sends_the_normalised_value() {
+        let keep = |kind, value| {
+            apply(MaskOperator::Keep, kind, value, None)
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(
+            keep(FieldKind::NationalId, "๑-๒๓๔๕-๔๕๖๗๘-๗๘-๑"),
+            "1234545678781"
+        );
+        assert_eq!(keep(FieldKind::Phone, "081 234 5678"), "+66812345678");
+        assert_eq!(keep(FieldKind::Passport, "aa 1234567"), "AA1234567");
+        assert_eq!(keep(FieldKind::GivenName, " สมชาย "), "สมชาย");
+    }
+
+    #[test]
+    fn keyed_hash_is_of_the_normalised_value_and_never_unkeyed() {
+        let hash = |value| {
+            apply(
+                MaskOperator::KeyedHash,
+                FieldKind::NationalId,
+                value,
+                Some(b"k"),
+            )
+        };
+        let plain = hash("1234545678781").unwrap().unwrap();
+        assert_eq!(plain.len(), 64);
+        assert_eq!(hash("1-2345-45678-78-1").unwrap().unwrap(), plain);
+        assert_eq!(hash("๑๒๓๔๕๔๕๖๗๘๗๘๑").unwrap().unwrap(), plain);
+        assert_eq!(
+            apply(
+                MaskOperator::KeyedHash,
+                FieldKind::NationalId,
+                "1234545678781",
+                None
+            ),
+            Err(OperatorError::NoHashKey)
+        );
+        assert_eq!(
+            apply(
+                MaskOperator::KeyedHash,
+                FieldKind::Phone,
+                "0812345678",
+                Some(b"")
+            ),
+            Err(OperatorError::NoHashKey)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_mask_never_shows_more_digits_than_allowed(value in "[0-9 ๐-๙-]{0,20}") {
+            let digits = |s: &str| s.chars().filter(|c| identifiers::digit_value(*c).is_some()).count();
+            for (kind, allowed) in [(FieldKind::NationalId, 3), (FieldKind::Phone, 4), (FieldKind::Passport, 3)] {
+                let masked = mask(kind, &value);
+                proptest::prop_assert!(digits(&masked) <= allowed.min(digits(&value)), "{} -> {}", value, masked);
+            }
+        }
     }
 }

@@ -574,7 +574,14 @@ fn form(node: &Node, id: &str, purposes: &[Purpose]) -> Result<Form, PolicyError
 
 fn field(node: &Node, purposes: &[String], groups: &[FieldGroup]) -> Result<Field, PolicyError> {
     node.only_keys(&[
-        "name", "kind", "class", "group", "purposes", "why", "operator",
+        "name",
+        "kind",
+        "class",
+        "group",
+        "purposes",
+        "why",
+        "operator",
+        "allow_keep",
     ])?;
     let name_node = node.field("name")?;
     let name = name_node.string()?;
@@ -627,6 +634,21 @@ fn field(node: &Node, purposes: &[String], groups: &[FieldGroup]) -> Result<Fiel
         .ok_or_else(|| {
             operator_node.problem("expected keep, mask, keyed_hash, redact, drop or seal")
         })?;
+    // Guideline section 8: these leave the browser raw only where the
+    // form's entry says so in as many words.
+    let sensitive = matches!(
+        kind,
+        FieldKind::NationalId | FieldKind::Passport | FieldKind::Phone
+    );
+    let allow_keep = match node.optional("allow_keep") {
+        Some(flag) => flag.boolean()?,
+        None => false,
+    };
+    if sensitive && operator == MaskOperator::Keep && !allow_keep {
+        return Err(operator_node.problem(
+            "a national ID, passport or phone is never sent raw unless the field sets allow_keep",
+        ));
+    }
     Ok(Field {
         name,
         kind,
@@ -1128,6 +1150,30 @@ mod tests {
             let err = Policy::from_json(&text).unwrap_err().to_string();
             assert_eq!(err, expected);
         }
+    }
+
+    #[test]
+    fn identifiers_are_never_kept_raw_unless_the_field_says_so() {
+        let keep = r#""operator": "keep"}
+        ]"#;
+        let raw = MINIMAL.replacen(
+            r#""operator": "mask"}
+        ]"#,
+            keep,
+            1,
+        );
+        let err = Policy::from_json(&raw).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "forms.register.fields[2].operator: a national ID, passport or phone is never sent raw unless the field sets allow_keep"
+        );
+        let allowed = raw.replacen(
+            keep,
+            r#""operator": "keep", "allow_keep": true}
+        ]"#,
+            1,
+        );
+        assert!(Policy::from_json(&allowed).is_ok());
     }
 
     #[test]
