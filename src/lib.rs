@@ -37,7 +37,9 @@ pub mod scan;
 mod web;
 
 #[cfg(target_arch = "wasm32")]
-pub use web::Privacy;
+pub use web::{
+    Privacy, format_thai_id, mask_value, normalize_thai_phone, scan_text, validate_thai_id,
+};
 
 /// A panic aborts: the module is stopped and its page code sees a trap.
 #[cfg(all(target_arch = "wasm32", feature = "panic-handler"))]

@@ -10,5 +10,7 @@ mod privacy;
 mod receipts;
 mod signals;
 mod store;
+mod utils;
 
 pub use privacy::Privacy;
+pub use utils::{format_thai_id, mask_value, normalize_thai_phone, scan_text, validate_thai_id};

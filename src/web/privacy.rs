@@ -112,6 +112,8 @@ struct Inner {
     retry_scheduled: bool,
     /// Forms whose POST is on its way, with the report of what was sent.
     sending: Vec<(Element, JsValue)>,
+    /// The deployment key of the keyed-hash operator.
+    hash_key: Option<Vec<u8>>,
 }
 
 type Shared = Rc<RefCell<Inner>>;
@@ -155,6 +157,12 @@ impl Privacy {
             None | Some("auto") => true,
             Some("memory") => false,
             Some(_) => return Err(JsError::new("storage: expected 'auto' or 'memory'")),
+        };
+        let hash_key = option("hashKey");
+        let hash_key = match hash_key.as_string() {
+            Some(key) if !key.is_empty() => Some(key.into_bytes()),
+            None if hash_key.is_undefined() || hash_key.is_null() => None,
+            _ => return Err(JsError::new("hashKey: expected a non-empty string")),
         };
         let endpoint = option("receiptEndpoint");
         let endpoint = match endpoint.as_string() {
@@ -234,6 +242,7 @@ impl Privacy {
             retry_ms: receipts::FIRST_RETRY_MS,
             retry_scheduled: false,
             sending: Vec::new(),
+            hash_key,
         };
         // The signal answered for this device: that is a decision to record,
         // once. The empty record stored with it marks it as recorded.
@@ -357,9 +366,9 @@ impl Privacy {
                     "prepareSubmission: the form is not in the policy",
                 ));
             }
-            Some(Err(OperatorError::Unavailable(operator))) => {
-                let mut message = String::from("prepareSubmission: operator not available here: ");
-                message.push_str(operator.as_str());
+            Some(Err(e)) => {
+                let mut message = String::from("prepareSubmission: ");
+                message.push_str(e.as_str());
                 return Err(JsError::new(&message));
             }
             Some(Ok(submission)) => submission,
@@ -506,7 +515,8 @@ impl Inner {
     ) -> Option<Result<Submission, OperatorError>> {
         let entry = self.policy.form(id)?;
         let allowed = |purpose: &str| self.allows(purpose);
-        let submission = fields::minimise(&entry.fields, &allowed, values);
+        let key = self.hash_key.as_deref();
+        let submission = fields::minimise(&entry.fields, &allowed, values, key);
         if let Ok(sent) = &submission {
             warn_undeclared(sent);
         }
@@ -1144,6 +1154,11 @@ fn on_submit(shared: &Shared, event: &Event) {
     let words = shared.borrow().lang.words();
     let Some(Ok(submission)) = prepared else {
         form_status(&form, words.cannot_protect);
+        if let Some(Err(e)) = prepared {
+            let mut message = String::from("privacy: the form was not sent: ");
+            message.push_str(e.as_str());
+            web_sys::console::warn_1(&message.into());
+        }
         let report = Object::new();
         let _ = Reflect::set(&report, &"form".into(), &id.as_str().into());
         announce_submit(shared, &id, false, 0, &report.into());

@@ -1,0 +1,71 @@
+//! The identifier utilities of the JS API: plain functions over strings,
+//! for pages that check or show identifiers themselves.
+
+use crate::fields::FieldKind;
+use crate::{identifiers, masking, scan};
+use alloc::string::String;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+/// Whether `s` is a valid Thai national ID (Thai digits, spaces and dashes accepted).
+#[wasm_bindgen(js_name = validateThaiId)]
+pub fn validate_thai_id(s: &str) -> bool {
+    identifiers::is_thai_id(s)
+}
+
+/// `'1-2345-45678-78-1'`, or `null` when `s` is not a valid national ID.
+#[wasm_bindgen(js_name = formatThaiId)]
+pub fn format_thai_id(s: &str) -> Option<String> {
+    identifiers::format_thai_id(s)
+}
+
+/// The E.164 form (`'+66812345678'`), or `null` when `s` is not a Thai number.
+#[wasm_bindgen(js_name = normalizeThaiPhone)]
+pub fn normalize_thai_phone(s: &str) -> Option<String> {
+    identifiers::normalize_thai_phone(s)
+}
+
+/// The display mask of `s` as a `kind` (`'national_id'`, `'phone'`,
+/// `'passport'`, `'email'`, or any other field kind). Throws for an unknown kind.
+#[wasm_bindgen(js_name = maskValue)]
+pub fn mask_value(kind: &str, s: &str) -> Result<String, JsError> {
+    let kind = FieldKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == kind)
+        .ok_or_else(|| JsError::new("maskValue: unknown kind"))?;
+    Ok(masking::mask(kind, s.trim()))
+}
+
+/// `{ text, findings: [{ kind, start, end }] }`: `s` with every national
+/// ID, Thai phone, passport number and e-mail masked. `start` and `end` are
+/// string indices into `s` (UTF-16, as JavaScript counts); findings never
+/// carry the value.
+#[wasm_bindgen(js_name = scanText)]
+pub fn scan_text(s: &str) -> Object {
+    let scan = scan::scan_text(s);
+    let findings = Array::new();
+    // Byte offsets to UTF-16 indices, walking the text once.
+    let mut units = 0u32;
+    let mut chars = s.char_indices().peekable();
+    let mut index_of = |byte: usize| {
+        while let Some((at, c)) = chars.peek() {
+            if *at >= byte {
+                break;
+            }
+            units += c.len_utf16() as u32;
+            chars.next();
+        }
+        units
+    };
+    for f in &scan.findings {
+        let item = Object::new();
+        let _ = Reflect::set(&item, &"kind".into(), &f.kind.as_str().into());
+        let _ = Reflect::set(&item, &"start".into(), &index_of(f.start).into());
+        let _ = Reflect::set(&item, &"end".into(), &index_of(f.end).into());
+        findings.push(&item);
+    }
+    let out = Object::new();
+    let _ = Reflect::set(&out, &"text".into(), &scan.text.as_str().into());
+    let _ = Reflect::set(&out, &"findings".into(), &findings);
+    out
+}
