@@ -14,15 +14,20 @@ pub fn validate_thai_id(s: &str) -> bool {
 }
 
 /// `'1-2345-45678-78-1'`, or `null` when `s` is not a valid national ID.
-#[wasm_bindgen(js_name = formatThaiId)]
-pub fn format_thai_id(s: &str) -> Option<String> {
-    identifiers::format_thai_id(s)
+#[wasm_bindgen(js_name = formatThaiId, unchecked_return_type = "string | null")]
+pub fn format_thai_id(s: &str) -> JsValue {
+    string_or_null(identifiers::format_thai_id(s))
 }
 
 /// The E.164 form (`'+66812345678'`), or `null` when `s` is not a Thai number.
-#[wasm_bindgen(js_name = normalizeThaiPhone)]
-pub fn normalize_thai_phone(s: &str) -> Option<String> {
-    identifiers::normalize_thai_phone(s)
+#[wasm_bindgen(js_name = normalizeThaiPhone, unchecked_return_type = "string | null")]
+pub fn normalize_thai_phone(s: &str) -> JsValue {
+    string_or_null(identifiers::normalize_thai_phone(s))
+}
+
+/// `null`, as the contract promises, where wasm-bindgen would give `undefined`.
+fn string_or_null(s: Option<String>) -> JsValue {
+    s.map_or(JsValue::NULL, |s| JsValue::from(s.as_str()))
 }
 
 /// The display mask of `s` as a `kind` (`'national_id'`, `'phone'`,
