@@ -128,6 +128,8 @@ pub struct Words {
     pub send_failed: &'static str,
     /// Status when an operator the policy names cannot run in this page.
     pub cannot_protect: &'static str,
+    /// The button that shows a masked identifier again.
+    pub reveal: &'static str,
 }
 
 static THAI: Words = Words {
@@ -181,6 +183,7 @@ static THAI: Words = Words {
     sent: "ส่งข้อมูลเรียบร้อยแล้ว",
     send_failed: "ส่งข้อมูลไม่สำเร็จ ข้อมูลที่กรอกยังอยู่ กรุณาลองอีกครั้ง",
     cannot_protect: "ส่งไม่ได้: หน้านี้ยังปกป้องข้อมูลบางช่องตามที่นโยบายกำหนดไม่ได้",
+    reveal: "แสดง",
 };
 
 static ENGLISH: Words = Words {
@@ -234,4 +237,5 @@ static ENGLISH: Words = Words {
     sent: "Sent. Thank you.",
     send_failed: "Sending failed. What you typed is still here; please try again.",
     cannot_protect: "Cannot send: this page cannot protect some fields the way the policy requires.",
+    reveal: "Show",
 };

@@ -10,6 +10,7 @@ mod privacy;
 mod receipts;
 mod signals;
 mod store;
+mod typing;
 mod utils;
 
 pub use privacy::Privacy;

@@ -13,6 +13,7 @@ use super::gating;
 use super::receipts;
 use super::signals;
 use super::store::{ConsentStore, Stored};
+use super::typing;
 use crate::consent::{Choice, Consent, State};
 use crate::consent_mode;
 use crate::fields::{self, FieldAction, Problem, Submission};
@@ -114,6 +115,8 @@ struct Inner {
     sending: Vec<(Element, JsValue)>,
     /// The deployment key of the keyed-hash operator.
     hash_key: Option<Vec<u8>>,
+    /// Controls showing their mask, with the value the person typed.
+    concealed: Vec<(Element, String)>,
 }
 
 type Shared = Rc<RefCell<Inner>>;
@@ -243,6 +246,7 @@ impl Privacy {
             retry_scheduled: false,
             sending: Vec::new(),
             hash_key,
+            concealed: Vec::new(),
         };
         // The signal answered for this device: that is a decision to record,
         // once. The empty record stored with it marks it as recorded.
@@ -359,7 +363,10 @@ impl Privacy {
     pub fn prepare_submission(&self, form: HtmlFormElement) -> Result<JsValue, JsError> {
         let form: Element = form.unchecked_into();
         let id = form.get_attribute("data-privacy-form").unwrap_or_default();
-        let prepared = self.shared.borrow().prepare(&id, &form::values(&form));
+        let prepared = {
+            let inner = self.shared.borrow();
+            inner.prepare(&id, &inner.typed_values(&form))
+        };
         let submission = match prepared {
             None => {
                 return Err(JsError::new(
@@ -521,6 +528,22 @@ impl Inner {
             warn_undeclared(sent);
         }
         Some(submission)
+    }
+
+    /// The form's values as the person typed them: a concealed control
+    /// shows its mask, so its value comes from here.
+    fn typed_values(&self, form: &Element) -> Vec<(String, String)> {
+        let mut values = form::values(form);
+        for (control, typed) in &self.concealed {
+            if !form.contains(Some(control)) {
+                continue;
+            }
+            let name = control.get_attribute("name").unwrap_or_default();
+            if let Some(slot) = values.iter_mut().find(|(n, _)| *n == name) {
+                slot.1.clone_from(typed);
+            }
+        }
+        values
     }
 
     /// Records the receipt of a decision that changed `changed`; returns it as JSON.
@@ -964,6 +987,9 @@ fn on_click(shared: &Shared, event: &Event) {
     let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
         return;
     };
+    if let Ok(Some(button)) = target.closest("[data-privacy-reveal]") {
+        return on_reveal(shared, &button);
+    }
     if let Ok(Some(opener)) = target.closest("[data-privacy-open]") {
         event.prevent_default();
         open_preferences(shared, Some(opener));
@@ -1078,13 +1104,131 @@ fn on_focusout(shared: &Shared, event: &Event) {
     if entry.field(&name).is_none() {
         return;
     }
-    let problems = fields::validate(&entry.fields, &form::values(&form));
+    let Some(field) = entry.field(&name) else {
+        return;
+    };
+    let kind = field.kind;
+    let values = inner.typed_values(&form);
+    let problems = fields::validate(&entry.fields, &values);
     // A one-of group is judged on submit: leaving the first of two empty is fine.
     let problem = problems
         .iter()
         .find(|(n, p)| *n == name && *p != Problem::NoneOfGroup)
         .map(|(_, p)| *p);
     form::show_problem(&inner.view(), &form, entry, &name, problem);
+    let lang = inner.lang;
+    drop(inner);
+
+    // Leaving an identifier field shows its mask; the value stays ours.
+    let typed = values
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let Some(control) = form::control(&form, &name) else {
+        return;
+    };
+    if !typing::concealed(kind)
+        || typed.trim().is_empty()
+        || control.has_attribute("data-privacy-concealed")
+    {
+        return;
+    }
+    let Ok(mut inner) = shared.try_borrow_mut() else {
+        return;
+    };
+    inner.concealed.retain(|(c, _)| *c != control);
+    inner.concealed.push((control.clone(), typed.clone()));
+    typing::reveal_button(&control, &name, lang);
+    typing::show(&control, &name, &typing::masked_text(kind, &typed), true);
+}
+
+/// Focus on a concealed control shows what was typed, to be edited.
+fn on_focusin(shared: &Shared, event: &Event) {
+    let Some(control) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
+    if control.has_attribute("data-privacy-concealed") {
+        reveal(shared, &control);
+    }
+}
+
+/// Puts the typed value back into a concealed control.
+fn reveal(shared: &Shared, control: &Element) {
+    let Ok(mut inner) = shared.try_borrow_mut() else {
+        return;
+    };
+    let Some(i) = inner.concealed.iter().position(|(c, _)| c == control) else {
+        return;
+    };
+    let (_, typed) = inner.concealed.remove(i);
+    let name = control.get_attribute("name").unwrap_or_default();
+    typing::show(control, &name, &typed, false);
+}
+
+/// The show/hide button: shows the typed value, or its mask again.
+fn on_reveal(shared: &Shared, button: &Element) {
+    let Some(form) = button.closest("form[data-privacy-attached]").ok().flatten() else {
+        return;
+    };
+    let name = button
+        .get_attribute("data-privacy-reveal")
+        .unwrap_or_default();
+    let Some(control) = form::control(&form, &name) else {
+        return;
+    };
+    if control.has_attribute("data-privacy-concealed") {
+        return reveal(shared, &control);
+    }
+    let id = form.get_attribute("data-privacy-form").unwrap_or_default();
+    let kind = {
+        let Ok(inner) = shared.try_borrow() else {
+            return;
+        };
+        inner
+            .policy
+            .form(&id)
+            .and_then(|f| f.field(&name))
+            .map(|f| f.kind)
+    };
+    let typed = Reflect::get(&control, &"value".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let (Some(kind), false) = (kind, typed.trim().is_empty()) else {
+        return;
+    };
+    if let Ok(mut inner) = shared.try_borrow_mut() {
+        inner.concealed.push((control.clone(), typed.clone()));
+    }
+    typing::show(&control, &name, &typing::masked_text(kind, &typed), true);
+}
+
+/// Groups national IDs and phones as they are typed.
+fn on_input(shared: &Shared, event: &Event) {
+    let Some((_, id)) = attached_form(event) else {
+        return;
+    };
+    let Some(input) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let name = input.get_attribute("name").unwrap_or_default();
+    let kind = {
+        let Ok(inner) = shared.try_borrow() else {
+            return;
+        };
+        inner
+            .policy
+            .form(&id)
+            .and_then(|f| f.field(&name))
+            .map(|f| f.kind)
+    };
+    if let Some(kind) = kind.filter(|k| typing::grouped(*k)) {
+        typing::regroup(&input, kind);
+    }
 }
 
 /// The guarded submit of an attached form. The native submission, which
@@ -1098,7 +1242,7 @@ fn on_submit(shared: &Shared, event: &Event) {
         return;
     };
     event.prevent_default();
-    let values = form::values(&form);
+    let values = shared.borrow().typed_values(&form);
     let problems = {
         let inner = shared.borrow();
         let Some(entry) = inner.policy.form(&id) else {
@@ -1204,6 +1348,19 @@ fn on_sent(shared: &Shared, form: &Element, outcome: &JsValue) {
         // A reset returns each box to its markup state: make that the
         // person's decisions, or the next submit would withdraw a consent.
         show_decisions(shared, form);
+        let cleared: Vec<Element> = {
+            let mut inner = shared.borrow_mut();
+            let (gone, kept) = inner
+                .concealed
+                .drain(..)
+                .partition(|(c, _)| form.contains(Some(c)));
+            inner.concealed = kept;
+            gone.into_iter().map(|(c, _)| c).collect::<Vec<_>>()
+        };
+        for control in cleared {
+            let name = control.get_attribute("name").unwrap_or_default();
+            typing::show(&control, &name, "", false);
+        }
     }
     form_status(form, if ok { words.sent } else { words.send_failed });
     let id = form.get_attribute("data-privacy-form").unwrap_or_default();
@@ -1320,7 +1477,7 @@ fn report_object(id: &str, submission: &Submission) -> JsValue {
 /// The document events the module listens to, with one listener: each
 /// closure handed to JS carries glue of its own. The same listener hears
 /// the window's `online`, which retries receipt delivery.
-const LISTENED: [&str; 4] = ["click", "keydown", "submit", "focusout"];
+const LISTENED: [&str; 6] = ["click", "keydown", "submit", "focusout", "focusin", "input"];
 
 fn listen(shared: &Shared) -> Listener {
     let shared = shared.clone();
@@ -1332,6 +1489,8 @@ fn listen(shared: &Shared) -> Listener {
             "click" => on_click(&shared, &event),
             "submit" => on_submit(&shared, &event),
             "focusout" => on_focusout(&shared, &event),
+            "focusin" => on_focusin(&shared, &event),
+            "input" => on_input(&shared, &event),
             "online" => flush(&shared),
             _ => {}
         }
