@@ -16,10 +16,12 @@ test:
 	scripts/setup.sh test
 	scripts/test.sh
 
-# Prints bytes, time to banner against vanilla-cookieconsent, and more.
+# Prints bytes, time to banner against vanilla-cookieconsent, and more; then
+# the identifier engine's native throughput.
 bench: build
 	scripts/setup.sh test
 	node benches/bench.mjs
+	cargo bench --bench identifiers
 
 clean:
 	rm -rf pkg target/bench.json

@@ -45,11 +45,15 @@ pub struct Scan {
 /// assert_eq!(scan.findings.len(), 2);
 /// ```
 pub fn scan_text(text: &str) -> Scan {
+    // Each pass finds spans left to right and skips what an earlier pass
+    // took; e-mails first, so the digits of an address are not a phone.
     let mut findings = Vec::new();
-    emails(text, &mut findings);
-    passports(text, &mut findings);
-    numbers(text, &mut findings);
-    findings.sort_by_key(|f| f.start);
+    for pass in [emails, passports, numbers] {
+        let mut found = Vec::new();
+        pass(text, &findings, &mut found);
+        findings.append(&mut found);
+        findings.sort_by_key(|f| f.start);
+    }
 
     let mut masked = String::with_capacity(text.len());
     let mut at = 0;
@@ -65,15 +69,17 @@ pub fn scan_text(text: &str) -> Scan {
     }
 }
 
-fn overlaps(findings: &[Finding], start: usize, end: usize) -> bool {
-    findings.iter().any(|f| start < f.end && f.start < end)
+/// Whether `start..end` overlaps a span of `taken` (sorted, disjoint).
+fn overlaps(taken: &[Finding], start: usize, end: usize) -> bool {
+    let i = taken.partition_point(|f| f.end <= start);
+    taken.get(i).is_some_and(|f| f.start < end)
 }
 
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
-fn emails(text: &str, findings: &mut Vec<Finding>) {
+fn emails(text: &str, taken: &[Finding], findings: &mut Vec<Finding>) {
     let b = text.as_bytes();
     let local = |c: u8| c.is_ascii_alphanumeric() || b"._%+-".contains(&c);
     let domain = |c: u8| c.is_ascii_alphanumeric() || b".-".contains(&c);
@@ -89,7 +95,7 @@ fn emails(text: &str, findings: &mut Vec<Finding>) {
             end -= 1;
         }
         let candidate = text.get(start..end).unwrap_or_default();
-        if start < at && identifiers::is_email(candidate) && !overlaps(findings, start, end) {
+        if start < at && identifiers::is_email(candidate) && !overlaps(taken, start, end) {
             findings.push(Finding {
                 kind: FieldKind::Email,
                 start,
@@ -99,7 +105,7 @@ fn emails(text: &str, findings: &mut Vec<Finding>) {
     }
 }
 
-fn passports(text: &str, findings: &mut Vec<Finding>) {
+fn passports(text: &str, taken: &[Finding], findings: &mut Vec<Finding>) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -109,7 +115,7 @@ fn passports(text: &str, findings: &mut Vec<Finding>) {
         }
         let end = i + b[i..].iter().take_while(|c| is_word_byte(**c)).count();
         let word = text.get(i..end).unwrap_or_default();
-        if identifiers::is_thai_passport(word) && !overlaps(findings, i, end) {
+        if identifiers::is_thai_passport(word) && !overlaps(taken, i, end) {
             findings.push(Finding {
                 kind: FieldKind::Passport,
                 start: i,
@@ -122,7 +128,7 @@ fn passports(text: &str, findings: &mut Vec<Finding>) {
 
 /// A run of digit groups: `(start, end)` byte ranges of each group, the
 /// separators between them being single spaces, dashes or dots.
-fn numbers(text: &str, findings: &mut Vec<Finding>) {
+fn numbers(text: &str, taken: &[Finding], findings: &mut Vec<Finding>) {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let is_digit = |k: usize| chars.get(k).is_some_and(|(_, c)| digit_value(*c).is_some());
     let byte_at = |k: usize| chars.get(k).map_or(text.len(), |(b, _)| *b);
@@ -176,7 +182,7 @@ fn numbers(text: &str, findings: &mut Vec<Finding>) {
                 } else {
                     None
                 };
-                if let Some(kind) = kind.filter(|_| !overlaps(findings, start, end)) {
+                if let Some(kind) = kind.filter(|_| !overlaps(taken, start, end)) {
                     findings.push(Finding { kind, start, end });
                     matched = Some(j);
                     break;
