@@ -7,6 +7,12 @@ import { keepPageClearOfBanner } from '/banner-space.js';
 
 const RECEIPT_ENDPOINT = '/api/consent-receipts';
 
+// The key of the keyed-hash operator (HMAC-SHA256), which the demo policy applies to the national
+// ID. A demo key: a real deployment's key comes from its server configuration. A key written into
+// the page, as here, is readable by anyone who loads it, and with it every hash can be reversed by
+// trying all 10^12 IDs.
+const HASH_KEY = 'mohprompt-demo-key';
+
 // Only an explicit ?lang is passed on; otherwise the module reads <html lang> itself.
 function requestedLanguage() {
   const lang = new URLSearchParams(window.location.search).get('lang');
@@ -27,12 +33,12 @@ async function fetchPolicy() {
 
 function startPrivacy(policy, lang) {
   try {
-    return Privacy.start({ policy, lang, receiptEndpoint: RECEIPT_ENDPOINT });
+    return Privacy.start({ policy, lang, receiptEndpoint: RECEIPT_ENDPOINT, hashKey: HASH_KEY });
   } catch (err) {
     if (policy === undefined) throw err;
     // A broken served policy must not leave the visitor without a way to decide.
     console.error('The served policy was rejected; using the bundled policy.', err);
-    return Privacy.start({ lang, receiptEndpoint: RECEIPT_ENDPOINT });
+    return Privacy.start({ lang, receiptEndpoint: RECEIPT_ENDPOINT, hashKey: HASH_KEY });
   }
 }
 

@@ -1128,8 +1128,10 @@ fn on_focusout(shared: &Shared, event: &Event) {
     let Some(control) = form::control(&form, &name) else {
         return;
     };
+    // A value with a problem stays readable, so the person can fix it.
     if !typing::concealed(kind)
         || typed.trim().is_empty()
+        || problem.is_some()
         || control.has_attribute("data-privacy-concealed")
     {
         return;
@@ -1359,7 +1361,7 @@ fn on_sent(shared: &Shared, form: &Element, outcome: &JsValue) {
         };
         for control in cleared {
             let name = control.get_attribute("name").unwrap_or_default();
-            typing::show(&control, &name, "", false);
+            typing::forget(&control, &name);
         }
     }
     form_status(form, if ok { words.sent } else { words.send_failed });

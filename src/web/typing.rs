@@ -110,6 +110,14 @@ pub fn show(control: &Element, name: &str, shown: &str, masked: bool) {
     }
 }
 
+/// Back to a plain field: no mask, no Show button (after the form was sent and reset).
+pub fn forget(control: &Element, name: &str) {
+    let _ = control.remove_attribute("data-privacy-concealed");
+    if let Some(button) = button_of(control, name) {
+        button.remove();
+    }
+}
+
 /// The text of `value` as the control shows it while concealed.
 pub fn masked_text(kind: FieldKind, value: &str) -> String {
     crate::masking::mask(kind, value.trim())

@@ -7,7 +7,7 @@
 //   test('…', async (t) => { const s = await demo.session(t); await s.goto('/'); … });
 
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -77,6 +77,7 @@ export const REGISTER_ENDPOINT = '/api/register';
 /**
  * A complete, valid registration: the ID has a correct check digit, the e-mail is an address.
  * Every value is distinctive, so a search of requests and storage finds it wherever it went.
+ * The national ID and the phone are written as their fields group them while they are typed.
  */
 export const REGISTRATION = Object.freeze({
   title: 'นางสาว',
@@ -84,7 +85,7 @@ export const REGISTRATION = Object.freeze({
   family_name: 'Srisawatqw',
   date_of_birth: '1990-02-14',
   nationality: 'Thaiqx',
-  national_id: '1234545678781',
+  national_id: '1-2345-45678-78-1',
   passport: 'AB1234567',
   phone: '081-234-5678',
   email: 'somchaiqz@example.com',
@@ -102,9 +103,129 @@ export async function fillForm(s, values) {
   }
 }
 
-/** The values of the demo form's own controls (not the module's purpose boxes), by name. */
+/**
+ * The values of the demo form's own controls (not the module's purpose boxes), by name: what the
+ * person typed. A control that shows its mask is read the way a person reads it: its reveal button
+ * (`button[data-privacy-reveal]`, aria-pressed="false") is pressed, the value read, and the button
+ * pressed again, so the control shows its mask as before.
+ */
 export async function formValues(s) {
-  return s.page.$$eval(`${SEL.form} [name]:not([data-privacy-purpose])`, (els) => Object.fromEntries(els.map((el) => [el.name, el.value])));
+  return s.page.$$eval(`${SEL.form} [name]:not([data-privacy-purpose])`, (els) => Object.fromEntries(els.map((el) => {
+    const button = el.form?.querySelector(`button[data-privacy-reveal="${CSS.escape(el.name)}"][aria-pressed="false"]`);
+    if (!button || el.value === '') return [el.name, el.value];
+    button.click();
+    const typed = el.value;
+    button.click();
+    return [el.name, typed];
+  })));
+}
+
+// ----- identifiers (issue 5) ------------------------------------------------------------------
+// The facts are in ../shared/DOMAIN.md ("Identifiers"); these helpers make test values and the
+// spellings a leaked value could take.
+
+/** The demo's deployment key for the keyed-hash operator (www/app.js passes it as hashKey). */
+export const DEMO_HASH_KEY = 'mohprompt-demo-key';
+
+/** What keyed_hash sends: HMAC-SHA256 of the normalised value under the key, lowercase hex. */
+export function keyedHash(normalised, key = DEMO_HASH_KEY) {
+  return createHmac('sha256', key).update(normalised, 'utf8').digest('hex');
+}
+
+const THAI_DIGITS = '๐๑๒๓๔๕๖๗๘๙';
+
+/** Every ASCII digit written as a Thai digit (๐–๙). */
+export const toThaiDigits = (text) => text.replace(/[0-9]/g, (d) => THAI_DIGITS[Number(d)]);
+
+/** Every Thai digit written as an ASCII digit. */
+export const fromThaiDigits = (text) => text.replace(/[๐-๙]/g, (d) => String(THAI_DIGITS.indexOf(d)));
+
+/** N13 of a Thai national ID from N1..N12: S = 13·N1 + … + 2·N12, N13 = (11 − S mod 11) mod 10. */
+export function thaiIdCheckDigit(first12) {
+  assert.match(first12, /^[0-9]{12}$/, 'thaiIdCheckDigit takes 12 ASCII digits');
+  let sum = 0;
+  for (let i = 0; i < 12; i += 1) sum += Number(first12[i]) * (13 - i);
+  return String((11 - (sum % 11)) % 10);
+}
+
+/** 13 digits grouped 1-4-5-2-1 with `sep` (the display grouping). */
+export const groupThaiId = (digits, sep = '-') =>
+  [digits.slice(0, 1), digits.slice(1, 5), digits.slice(5, 10), digits.slice(10, 12), digits.slice(12)].join(sep);
+
+/** A small seeded generator (mulberry32), so a failing run can be repeated with its seed. */
+export function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const randomDigits = (random, n) => Array.from({ length: n }, () => String(Math.floor(random() * 10))).join('');
+const pick = (random, items) => items[Math.floor(random() * items.length)];
+
+/** A valid national ID (13 ASCII digits): N1 in 1–8, 11 random digits, the computed check digit. */
+export function randomThaiId(random) {
+  const first12 = String(1 + Math.floor(random() * 8)) + randomDigits(random, 11);
+  return first12 + thaiIdCheckDigit(first12);
+}
+
+/** A Thai mobile number as dialled at home (10 digits): 06, 08 or 09, then 8 digits. */
+export const randomThaiMobile = (random) => `0${pick(random, ['6', '8', '9'])}${randomDigits(random, 8)}`;
+
+/** A Thai-pattern passport number: two letters, seven digits. */
+export const randomPassport = (random) =>
+  `${pick(random, [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'])}${pick(random, [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'])}${randomDigits(random, 7)}`;
+
+/** A mobile number's E.164 form: +66 and the number without its leading 0. */
+export const mobileE164 = (local) => `+66${local.slice(1)}`;
+
+/** 0XX-XXX-XXXX, the usual way a Thai mobile number is written. */
+export const groupThaiMobile = (local, sep = '-') => [local.slice(0, 3), local.slice(3, 6), local.slice(6)].join(sep);
+
+/** The ways a national ID (13 ASCII digits) could appear if it leaked. */
+export const thaiIdSpellings = (digits) => {
+  const forms = [digits, groupThaiId(digits, '-'), groupThaiId(digits, ' ')];
+  return [...forms, ...forms.map(toThaiDigits)];
+};
+
+/** The ways a mobile number (10 ASCII digits, leading 0) could appear if it leaked. */
+export const thaiMobileSpellings = (local) => {
+  const nsn = local.slice(1);
+  const forms = [local, groupThaiMobile(local, '-'), groupThaiMobile(local, ' ')];
+  const international = `+66 ${nsn.slice(0, 2)} ${nsn.slice(2, 5)} ${nsn.slice(5)}`;
+  return [...forms, ...forms.map(toThaiDigits), mobileE164(local), international, `66${nsn}`, nsn, toThaiDigits(nsn)];
+};
+
+/** The ways a passport number could appear if it leaked (case is ignored by the searches). */
+export const passportSpellings = (number) => [number, number.slice(2), toThaiDigits(number.slice(2))];
+
+/**
+ * Every place in `stacks` ([where, text] pairs) where one of the needles occurs, case-insensitive,
+ * also in the percent-decoded text. `redact` strings are cut out first (values the test has
+ * already checked, such as expected keyed hashes, in which a short needle could turn up by chance).
+ */
+export function findNeedles(stacks, needles, { redact = [] } = {}) {
+  const wanted = needles.map((n) => n.toLowerCase());
+  const found = [];
+  for (const [where, raw] of stacks) {
+    let text = raw ?? '';
+    for (const r of redact) text = text.split(r).join('·');
+    const forms = [text];
+    try {
+      forms.push(decodeURIComponent(text), decodeURIComponent(text.replace(/\+/g, ' ')));
+    } catch {
+      // not percent-encoded
+    }
+    const lower = forms.join('\n').toLowerCase();
+    wanted.forEach((needle, i) => {
+      if (lower.includes(needle)) found.push(`${where}: ${needles[i]}`);
+    });
+  }
+  return found;
 }
 
 /** Where the module POSTs consent receipts on the demo page (app.js receiptEndpoint). */
