@@ -122,18 +122,6 @@ async function submitEvents(s) {
   return (await s.events('privacy:submit')).map((e) => e.detail);
 }
 
-/** Clicks the submit button and waits for the module's privacy:submit of that attempt. */
-async function submitAndWait(s) {
-  const before = (await s.events('privacy:submit')).length;
-  await s.page.click(SEL.formSubmit);
-  await s.page.waitForFunction(
-    (n) => window.__e2e.events.filter((e) => e.type === 'privacy:submit').length > n,
-    before,
-  );
-  await s.settle();
-  return (await submitEvents(s)).at(-1);
-}
-
 /** Clicks the submit button of a form that must not be sent, and waits for the status line. */
 async function submitBlocked(s) {
   await s.page.click(SEL.formSubmit);
@@ -446,7 +434,7 @@ test('the body posted to /api/register holds only declared, filled fields whose 
   await fillForm(s, { ...REGISTRATION, given_name: `  ${REGISTRATION.given_name}  `, address: '' });
   await injectUndeclared(s);
   const stored = (await demo.storedSubmissions()).length;
-  const event = await submitAndWait(s);
+  const event = await s.submitAndWait();
 
   const posts = s.registerPosts();
   assert.equal(posts.length, 1, `expected one POST to ${REGISTER_ENDPOINT}, got ${posts.length}`);
@@ -486,7 +474,7 @@ test('with the contact box ticked, e-mail and phone are sent masked; the consent
   await s.goto('/');
   await fillForm(s, REGISTRATION);
   await s.page.check(SEL.formPurpose('contact'));
-  const event = await submitAndWait(s);
+  const event = await s.submitAndWait();
 
   let posts = s.registerPosts();
   assert.equal(posts.length, 1, `expected one POST to ${REGISTER_ENDPOINT}`);
@@ -504,7 +492,7 @@ test('with the contact box ticked, e-mail and phone are sent masked; the consent
     'after the reset the contact box is unticked although contact is granted (the next submit would withdraw it)');
   const receiptsBefore = (await s.receipts()).length;
   await fillForm(s, REGISTRATION);
-  await submitAndWait(s);
+  await s.submitAndWait();
   posts = s.registerPosts();
   assert.equal(posts.length, 2, 'the second registration was not posted');
   assert.deepEqual(posts[1].json, BODY_WITH_CONTACT, 'the second registration lost the contact channels');
@@ -520,7 +508,7 @@ test('a field whose purpose was withdrawn in the same submit is left out', async
   assert.equal(await s.page.locator(SEL.formPurpose('contact')).isChecked(), true, 'precondition: the form shows contact granted');
   await fillForm(s, REGISTRATION);
   await s.page.uncheck(SEL.formPurpose('contact'));
-  const event = await submitAndWait(s);
+  const event = await s.submitAndWait();
   assert.equal(event.ok, true, 'privacy:submit detail.ok');
   assert.deepEqual(s.registerPosts().map((p) => p.json), [BODY_WITHOUT_CONTACT], 'phone or e-mail was sent after contact was withdrawn');
   assert.equal((await s.decisions()).contact, 'denied', 'unticking the granted box did not withdraw contact');
@@ -589,7 +577,7 @@ test('a failed /api/register (network error, then 500) keeps the form filled, an
 
   // A network error.
   await s.page.route(`**${REGISTER_ENDPOINT}`, (route) => route.abort('connectionrefused'));
-  let event = await submitAndWait(s);
+  let event = await s.submitAndWait();
   assert.equal(event.ok, false, 'privacy:submit detail.ok after a network error');
   assert.equal(event.status, 0, 'privacy:submit detail.status after a network error');
   const failed = await statusText(s);
@@ -623,7 +611,7 @@ test('a failed /api/register (network error, then 500) keeps the form filled, an
 
   // The retry.
   await s.page.unroute(`**${REGISTER_ENDPOINT}`);
-  event = await submitAndWait(s);
+  event = await s.submitAndWait();
   assert.equal(event.ok, true, 'privacy:submit detail.ok on the retry');
   assert.equal(event.status, 200, 'privacy:submit detail.status on the retry');
   const posts = s.registerPosts();
@@ -644,10 +632,10 @@ test('privacy:submit carries the report and never a typed value, through the eve
   });
   await fillForm(s, REGISTRATION);
   await s.page.check(SEL.formPurpose('contact'));
-  await submitAndWait(s);
+  await s.submitAndWait();
   await fillForm(s, REGISTRATION);
   await s.page.route(`**${REGISTER_ENDPOINT}`, (route) => route.fulfill({ status: 500, body: 'no' }));
-  await submitAndWait(s);
+  await s.submitAndWait();
 
   const details = await submitEvents(s);
   assert.equal(details.length, 2, 'expected one privacy:submit per attempt');

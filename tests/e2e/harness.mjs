@@ -525,6 +525,18 @@ export class Session {
    * Waits until the network has been quiet for quietMs and the page has run a frame, so a
    * "nothing happened" assertion is not made before something had the chance to happen.
    */
+  /** Clicks the form's submit button, waits for that attempt's privacy:submit, returns its detail. */
+  async submitAndWait() {
+    const before = (await this.events('privacy:submit')).length;
+    await this.page.click(SEL.formSubmit);
+    await this.page.waitForFunction(
+      (n) => window.__e2e.events.filter((e) => e.type === 'privacy:submit').length > n,
+      before,
+    );
+    await this.settle();
+    return (await this.events('privacy:submit')).at(-1).detail;
+  }
+
   async settle(quietMs = 200, maxMs = 4_000) {
     const start = Date.now();
     await this.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));

@@ -99,17 +99,6 @@ async function quickFill(s, plain, identifiers) {
   }
 }
 
-/** Clicks submit and waits for the module's privacy:submit of that attempt; returns its detail. */
-async function submitAndWait(s) {
-  const before = (await s.events('privacy:submit')).length;
-  await s.page.click(SEL.formSubmit);
-  await s.page.waitForFunction(
-    (n) => window.__e2e.events.filter((e) => e.type === 'privacy:submit').length > n,
-    before,
-  );
-  return (await s.events('privacy:submit')).at(-1).detail;
-}
-
 /** Clicks submit on a form that must not be sent and waits for the status line to say something. */
 async function submitRefused(s) {
   await s.page.click(SEL.formSubmit);
@@ -278,7 +267,7 @@ test('the note goes through the leak scan: identifiers arrive masked, a date, an
   await fillForm(s, { ...REGISTRATION, note });
   const prepared = await s.page.evaluate((sel) => JSON.parse(JSON.stringify(window.privacy.prepareSubmission(document.querySelector(sel)))), SEL.form);
   assert.equal(prepared.payload.note, expected, 'prepareSubmission: the note is not the scanned note');
-  const event = await submitAndWait(s);
+  const event = await s.submitAndWait();
   assert.equal(event.ok, true, `the form was not sent (status ${event.status}, messages ${JSON.stringify(await fieldErrors(s))})`);
   const [post] = s.registerPosts();
   assert.equal(post.json?.note, expected, 'the note as posted: identifiers masked, everything else as typed');
@@ -543,7 +532,7 @@ test('keep sends the normalised value: ID digits, phone E.164, passport upper ca
     ...REGISTRATION, note: '', national_id: '1 2345 45678 78 1', passport: 'ab1234567', phone: '+66 81 234 5678', email: 'Somchaiqz@Example.COM',
   });
   await s.page.locator(SEL.formPurpose('contact')).check();
-  const event = await submitAndWait(s);
+  const event = await s.submitAndWait();
   assert.equal(event.ok, true, `the form was not sent (status ${event.status}, messages ${JSON.stringify(await fieldErrors(s))})`);
   const body = s.registerPosts()[0]?.json ?? {};
   assert.deepEqual(
