@@ -16,8 +16,13 @@ cargo clippy --all-targets --target wasm32-unknown-unknown --no-default-features
 step "native unit tests"
 cargo test
 
-step "build pkg/"
+step "docs without warnings (host and wasm32)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet --target wasm32-unknown-unknown
+
+step "build pkg/ and hold the size budget"
 scripts/build.sh
+node scripts/check-size.mjs
 
 step "DOM tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
