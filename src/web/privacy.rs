@@ -16,7 +16,7 @@ use super::store::{ConsentStore, Stored};
 use super::typing;
 use crate::consent::{Choice, Consent, State};
 use crate::consent_mode;
-use crate::fields::{self, FieldAction, Problem, Submission};
+use crate::fields::{self, FieldAction, FieldKind, Problem, Submission};
 use crate::i18n::Lang;
 use crate::masking::OperatorError;
 use crate::policy::{CookiePattern, MOHPROMPT_POLICY, Policy};
@@ -1183,16 +1183,7 @@ fn on_reveal(shared: &Shared, button: &Element) {
         return reveal(shared, &control);
     }
     let id = form.get_attribute("data-privacy-form").unwrap_or_default();
-    let kind = {
-        let Ok(inner) = shared.try_borrow() else {
-            return;
-        };
-        inner
-            .policy
-            .form(&id)
-            .and_then(|f| f.field(&name))
-            .map(|f| f.kind)
-    };
+    let kind = field_kind(shared, &id, &name);
     let typed = Reflect::get(&control, &"value".into())
         .ok()
         .and_then(|v| v.as_string())
@@ -1204,6 +1195,13 @@ fn on_reveal(shared: &Shared, button: &Element) {
         inner.concealed.push((control.clone(), typed.clone()));
     }
     typing::show(&control, &name, &typing::masked_text(kind, &typed), true);
+}
+
+/// The declared kind of control `name` of form `id`; `None` when it is not
+/// declared, or while the module is busy (focus moved by the module itself).
+fn field_kind(shared: &Shared, id: &str, name: &str) -> Option<FieldKind> {
+    let inner = shared.try_borrow().ok()?;
+    inner.policy.form(id)?.field(name).map(|f| f.kind)
 }
 
 /// Groups national IDs and phones as they are typed.
@@ -1218,17 +1216,7 @@ fn on_input(shared: &Shared, event: &Event) {
         return;
     };
     let name = input.get_attribute("name").unwrap_or_default();
-    let kind = {
-        let Ok(inner) = shared.try_borrow() else {
-            return;
-        };
-        inner
-            .policy
-            .form(&id)
-            .and_then(|f| f.field(&name))
-            .map(|f| f.kind)
-    };
-    if let Some(kind) = kind.filter(|k| typing::grouped(*k)) {
+    if let Some(kind) = field_kind(shared, &id, &name).filter(|k| typing::grouped(*k)) {
         typing::regroup(&input, kind);
     }
 }
