@@ -11,8 +11,12 @@ wasm-bindgen --target web --out-dir pkg --out-name mohprompt_privacy \
   target/wasm32-unknown-unknown/release/mohprompt_privacy.wasm
 
 # wasm-bindgen drops the target-features section, so name the features rustc
-# uses by default for wasm32; wasm-opt then strips names and producers.
+# uses by default for wasm32; wasm-opt then strips names and producers. The
+# module's memory is its own, so it starts zeroed, and its first kilobyte is
+# never addressed (the stack starts at 1 MiB and grows down): wasm-opt may use
+# both facts (half a kilobyte gzip).
 node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
+  --zero-filled-memory --low-memory-unused \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/mohprompt_privacy_bg.wasm -o pkg/mohprompt_privacy_bg.wasm

@@ -226,6 +226,21 @@ pub struct Policy {
     pub purposes: Vec<Purpose>,
     /// Forms that ask for personal data.
     pub forms: Vec<Form>,
+    /// How a form's request is linked to the person's LINE account inside
+    /// the LIFF mini-app; `None`: never linked.
+    pub line: Option<LineLink>,
+}
+
+/// The link between a request and the LINE account it came from. LINE's
+/// rules and the PDPA both make this a matter of consent: the payload gets
+/// the keyed hash of the LINE userId only while `purpose` is granted and only
+/// in forms that list `purpose`. The userId and display name never leave raw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineLink {
+    /// The consent purpose that allows the link.
+    pub purpose: String,
+    /// The payload field that carries the keyed hash.
+    pub field: String,
 }
 
 impl Policy {
@@ -311,6 +326,7 @@ impl Policy {
             "categories",
             "purposes",
             "forms",
+            "line",
         ])?;
         let version_node = root.field("version")?;
         let version = version_node.string()?;
@@ -368,6 +384,10 @@ impl Policy {
                 forms.push(form(&entry, key, &purposes)?);
             }
         }
+        let line = match root.optional("line") {
+            Some(node) => Some(line_link(&node, &purposes, &forms)?),
+            None => None,
+        };
         Ok(Policy {
             version,
             controller,
@@ -375,6 +395,7 @@ impl Policy {
             categories,
             purposes,
             forms,
+            line,
         })
     }
 }
@@ -501,6 +522,28 @@ fn content_hash(purpose: &Purpose) -> u32 {
         content.push_str(part);
     }
     crate::consent::fnv1a(content.as_bytes())
+}
+
+fn line_link(node: &Node, purposes: &[Purpose], forms: &[Form]) -> Result<LineLink, PolicyError> {
+    node.only_keys(&["purpose", "link", "field"])?;
+    let purpose_node = node.field("purpose")?;
+    let purpose = purpose_node.string()?;
+    if !purposes.iter().any(|p| p.id == purpose && p.asks_consent()) {
+        return Err(purpose_node.problem("must be a consent purpose"));
+    }
+    let link = node.field("link")?;
+    if link.string()? != "keyed_hash" {
+        return Err(link.problem("expected \"keyed_hash\""));
+    }
+    let field_node = node.field("field")?;
+    let field = field_node.string()?;
+    if forms
+        .iter()
+        .any(|form| form.fields.iter().any(|f| f.name == field))
+    {
+        return Err(field_node.problem("is already the name of a form field"));
+    }
+    Ok(LineLink { purpose, field })
 }
 
 fn form(node: &Node, id: &str, purposes: &[Purpose]) -> Result<Form, PolicyError> {
@@ -938,6 +981,57 @@ mod tests {
         ]
       }}
     }"#;
+
+    #[test]
+    fn a_line_link_names_a_consent_purpose_and_a_free_field_name() {
+        let bundled = Policy::mohprompt();
+        let link = bundled
+            .line
+            .as_ref()
+            .expect("the bundled policy links LIFF requests");
+        assert_eq!(link.field, "line_user");
+        assert!(
+            bundled
+                .form("certificate")
+                .unwrap()
+                .purposes
+                .contains(&link.purpose)
+        );
+
+        let add = |line: &'static str| {
+            move |t: &mut String| {
+                *t = t.replacen(r#""forms""#, &format!(r#""line": {line}, "forms""#), 1)
+            }
+        };
+        assert!(
+            with(add(
+                r#"{"purpose": "contact", "link": "keyed_hash", "field": "line_user"}"#
+            ))
+            .is_ok()
+        );
+        assert_eq!(
+            error(add(
+                r#"{"purpose": "service", "link": "keyed_hash", "field": "line_user"}"#
+            )),
+            "line.purpose: must be a consent purpose"
+        );
+        assert_eq!(
+            error(add(
+                r#"{"purpose": "contact", "link": "user_id", "field": "line_user"}"#
+            )),
+            "line.link: expected \"keyed_hash\""
+        );
+        assert_eq!(
+            error(add(
+                r#"{"purpose": "contact", "link": "keyed_hash", "field": "phone"}"#
+            )),
+            "line.field: is already the name of a form field"
+        );
+        assert_eq!(
+            error(add(r#"{"purpose": "contact", "link": "keyed_hash"}"#)),
+            "line.field: missing"
+        );
+    }
 
     #[test]
     fn the_bundled_mohprompt_policy_loads() {

@@ -6,6 +6,7 @@
 use js_sys::{Object, Reflect};
 use mohprompt_privacy::Privacy;
 use mohprompt_privacy::policy::MOHPROMPT_POLICY;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Document, Element, HtmlElement};
@@ -319,4 +320,64 @@ fn asking_again_names_only_the_pending_category_and_what_changed() {
     );
     assert!(!privacy.has_consent("statistics"));
     privacy.destroy();
+}
+
+// The LIFF SDK as the module sees it: duck-typed, so a plain object serves.
+#[wasm_bindgen(inline_js = "export function fake_liff(userId) {
+  return { isInClient: () => true, getOS: () => 'ios', getLanguage: () => 'en-US', getContext: () => ({ userId }) };
+}")]
+extern "C" {
+    fn fake_liff(user_id: &str) -> JsValue;
+}
+
+#[wasm_bindgen_test]
+fn inside_line_the_banner_is_a_sheet_and_requests_link_only_with_consent() {
+    const USER_ID: &str = "U0123456789abcdef0123456789abcdef";
+    let liff = fake_liff(USER_ID);
+    let form = document().create_element("form").unwrap();
+    form.set_attribute("data-privacy-form", "certificate")
+        .unwrap();
+    form.set_inner_html(
+        "<input name=national_id value='1234545678781'><input name=date_of_birth value='1990-01-31'>",
+    );
+    document().body().unwrap().append_child(&form).unwrap();
+    let mut privacy = Privacy::start(Some(
+        options(&[
+            ("storage", "memory".into()),
+            ("liff", liff),
+            ("hashKey", "k".into()),
+        ])
+        .unchecked_into(),
+    ))
+    .unwrap();
+
+    let banner = find("[data-privacy-banner]").expect("banner shown");
+    assert_eq!(
+        banner.get_attribute("data-privacy-layout").as_deref(),
+        Some("sheet")
+    );
+    assert_eq!(
+        banner.get_attribute("data-privacy-os").as_deref(),
+        Some("ios")
+    );
+    assert_eq!(banner.get_attribute("lang").as_deref(), Some("en"));
+
+    let line_user = |privacy: &Privacy| {
+        let prepared = privacy
+            .prepare_submission(form.clone().unchecked_into())
+            .unwrap();
+        let payload = Reflect::get(&prepared, &"payload".into()).unwrap();
+        Reflect::get(&payload, &"line_user".into())
+            .unwrap()
+            .as_string()
+    };
+    assert_eq!(line_user(&privacy), None, "no link before consent");
+    privacy.set("line_link", true).unwrap();
+    let expected = mohprompt_privacy::masking::keyed_hash(b"k", USER_ID);
+    assert_eq!(line_user(&privacy).as_deref(), Some(expected.as_str()));
+    privacy.withdraw("line_link").unwrap();
+    assert_eq!(line_user(&privacy), None, "no link after withdrawal");
+
+    privacy.destroy();
+    form.remove();
 }

@@ -16,9 +16,9 @@ use super::store::{ConsentStore, Stored};
 use super::typing;
 use crate::consent::{Choice, Consent, State};
 use crate::consent_mode;
-use crate::fields::{self, FieldAction, FieldKind, Problem, Submission};
+use crate::fields::{self, FieldAction, FieldKind, FieldReport, Problem, Submission};
 use crate::i18n::Lang;
-use crate::masking::OperatorError;
+use crate::masking::{self, MaskOperator, OperatorError};
 use crate::policy::{CookiePattern, MOHPROMPT_POLICY, Policy};
 use crate::receipt::{self, Issuer, Occasion, ReceiptLog};
 use alloc::borrow::ToOwned;
@@ -47,11 +47,26 @@ export interface PrivacyOptions {
   lang?: 'th' | 'en';
   /** Where consent receipts are POSTed (used by the consent-receipt feature). */
   receiptEndpoint?: string;
-  /** The LIFF SDK object when running in a LINE mini-app (duck-typed). */
-  liff?: { getLanguage?: () => string };
+  /**
+   * The LIFF SDK object when running in a LINE mini-app (duck-typed). The
+   * module reads its language, whether it runs in LINE and on which OS, and,
+   * when the policy links requests to the LINE account, the userId from
+   * getContext() or the decoded ID token, which leaves only as its keyed hash
+   * and only with consent.
+   */
+  liff?: {
+    getLanguage?: () => string;
+    isInClient?: () => boolean;
+    getOS?: () => string;
+    getContext?: () => { userId?: string } | null;
+    getDecodedIDToken?: () => { sub?: string } | null;
+  };
   /** Deployment key of the keyed-hash masking operator. */
   hashKey?: string;
-  /** 'auto': cookie + localStorage, memory when they throw; 'memory': nothing persists. */
+  /**
+   * 'auto': a cookie mirrored in localStorage, sessionStorage where localStorage
+   * throws, memory where both do; 'memory': nothing persists.
+   */
   storage?: 'auto' | 'memory';
 }
 /** State of each cookie category or purpose, by id. */
@@ -117,6 +132,11 @@ struct Inner {
     hash_key: Option<Vec<u8>>,
     /// Controls showing their mask, with the value the person typed.
     concealed: Vec<(Element, String)>,
+    /// Inside LIFF: whether in the LINE app, and its OS, for the layout.
+    liff: Option<(bool, String)>,
+    /// The keyed hash of the LINE userId, when the policy links requests to
+    /// the account. The userId itself is never kept.
+    line_user: Option<String>,
 }
 
 type Shared = Rc<RefCell<Inner>>;
@@ -155,7 +175,8 @@ impl Privacy {
             }
         };
         let (policy, policy_text) = load_policy(&option("policy"))?;
-        let lang = choose_lang(&option("lang"), &option("liff"))?;
+        let liff = option("liff");
+        let lang = choose_lang(&option("lang"), &liff)?;
         let persistent = match option("storage").as_string().as_deref() {
             None | Some("auto") => true,
             Some("memory") => false,
@@ -224,6 +245,7 @@ impl Privacy {
             .map(|c| c.id.clone())
             .collect();
         let pending = !consent.pending(&policy).is_empty();
+        let line_user = line_user_hash(&policy, hash_key.as_deref(), &liff);
 
         let mut inner = Inner {
             policy,
@@ -247,6 +269,8 @@ impl Privacy {
             sending: Vec::new(),
             hash_key,
             concealed: Vec::new(),
+            line_user,
+            liff: liff_layout(&liff),
         };
         // The signal answered for this device: that is a decision to record,
         // once. The empty record stored with it marks it as recorded.
@@ -513,6 +537,17 @@ impl Inner {
             .collect()
     }
 
+    /// Inside LIFF, tells the stylesheet which layout fits: a bottom sheet in
+    /// the LINE app, with the OS for its safe areas.
+    fn mark_layout(&self, element: &Element) {
+        if let Some((in_client, os)) = &self.liff {
+            if *in_client {
+                let _ = element.set_attribute("data-privacy-layout", "sheet");
+            }
+            let _ = element.set_attribute("data-privacy-os", os);
+        }
+    }
+
     /// The minimised, masked submission of form `id`'s `values`, under the
     /// decisions made so far; `None` for a form the policy does not have.
     fn prepare(
@@ -523,9 +558,20 @@ impl Inner {
         let entry = self.policy.form(id)?;
         let allowed = |purpose: &str| self.allows(purpose);
         let key = self.hash_key.as_deref();
-        let submission = fields::minimise(&entry.fields, &allowed, values, key);
-        if let Ok(sent) = &submission {
+        let mut submission = fields::minimise(&entry.fields, &allowed, values, key);
+        if let Ok(sent) = &mut submission {
             warn_undeclared(sent);
+            if let (Some(link), Some(hash)) = (&self.policy.line, &self.line_user) {
+                if entry.purposes.contains(&link.purpose) && self.allows(&link.purpose) {
+                    sent.payload.push((link.field.clone(), hash.clone()));
+                    sent.report.push(FieldReport {
+                        name: link.field.clone(),
+                        kind: None,
+                        action: FieldAction::Sent,
+                        operator: Some(MaskOperator::KeyedHash),
+                    });
+                }
+            }
         }
         Some(submission)
     }
@@ -597,16 +643,56 @@ fn load_policy(value: &JsValue) -> Result<(Policy, String), JsError> {
     Ok((policy, text))
 }
 
+/// Calls method `name` of the duck-typed LIFF object; `None` where it is
+/// missing or throws.
+fn liff_call(liff: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(liff, &name.into())
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?
+        .call0(liff)
+        .ok()
+}
+
+/// `(liff.isInClient(), liff.getOS())` when a LIFF object is given. The OS
+/// becomes an attribute value, so only 'ios', 'android' and 'web' pass.
+fn liff_layout(liff: &JsValue) -> Option<(bool, String)> {
+    if !liff.is_object() {
+        return None;
+    }
+    let in_client = liff_call(liff, "isInClient").is_some_and(|v| v.is_truthy());
+    let os = liff_call(liff, "getOS")
+        .and_then(|v| v.as_string())
+        .filter(|os| ["ios", "android", "web"].contains(&os.as_str()))
+        .unwrap_or_else(|| String::from("web"));
+    Some((in_client, os))
+}
+
+/// The keyed hash of the LINE userId, when the policy links requests to the
+/// LINE account and a hash key is set. The userId comes from
+/// `liff.getContext()`, else from the decoded ID token's `sub`: both answer
+/// at once after `liff.init()`. Outside LINE, or before login, there is none
+/// and requests stay unlinked. The userId itself is not kept.
+fn line_user_hash(policy: &Policy, hash_key: Option<&[u8]>, liff: &JsValue) -> Option<String> {
+    policy.line.as_ref()?;
+    let key = hash_key?;
+    let read = |method: &str, key: &str| {
+        liff_call(liff, method)
+            .filter(JsValue::is_object)
+            .and_then(|found| Reflect::get(&found, &key.into()).ok())
+            .and_then(|id| id.as_string())
+            .filter(|id| !id.is_empty())
+    };
+    let user_id = read("getContext", "userId").or_else(|| read("getDecodedIDToken", "sub"))?;
+    Some(masking::keyed_hash(key, &user_id))
+}
+
 /// `lang` option, else `liff.getLanguage()`, `<html lang>`, `navigator.language`, else Thai.
 fn choose_lang(option: &JsValue, liff: &JsValue) -> Result<Lang, JsError> {
     if let Some(tag) = option.as_string() {
         return Lang::from_tag(&tag).ok_or_else(|| JsError::new("lang: expected 'th' or 'en'"));
     }
-    let from_liff = Reflect::get(liff, &"getLanguage".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .and_then(|f| f.call0(liff).ok())
-        .and_then(|v| v.as_string());
+    let from_liff = liff_call(liff, "getLanguage").and_then(|v| v.as_string());
     let window = web_sys::window();
     let from_page = window
         .as_ref()
@@ -873,6 +959,7 @@ fn show_banner(shared: &Shared) {
         Vec::new()
     };
     let element = banner::banner(&inner.view(), &reask);
+    inner.mark_layout(&element);
     let scope = if pending.is_empty() {
         inner
             .every_category(Choice::Granted)
@@ -899,6 +986,7 @@ fn open_preferences(shared: &Shared, opener: Option<Element>) {
         existing.remove();
     }
     let dialog = banner::dialog(&inner.view());
+    inner.mark_layout(&dialog);
     if let Some(body) = dom::document().body() {
         let _ = body.append_child(&dialog);
     }

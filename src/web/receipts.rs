@@ -1,9 +1,9 @@
 //! Where consent receipts live in the browser and how they reach the
-//! receiver: kept in localStorage (memory when it throws), POSTed one by one
+//! receiver: kept in Web Storage (localStorage, else sessionStorage, else memory), POSTed one by one
 //! as JSON, and retried until a 2xx answer. The receiver deduplicates by
 //! `receipt_id`, so a receipt sent twice still counts once.
 
-use super::store::local;
+use super::store::device_storage;
 use crate::receipt::{ReceiptLog, is_uuid_v4, uuid_v4};
 use alloc::string::String;
 use js_sys::{Function, Object, Promise, Reflect};
@@ -30,9 +30,9 @@ pub fn with_first_argument(callback: &Function, arg: &JsValue) -> Function {
         .bind(&JsValue::NULL, arg)
 }
 
-/// localStorage key of the receipt log.
+/// Web Storage key of the receipt log.
 pub const RECEIPTS_KEY: &str = "mp_receipts";
-/// localStorage key of the device's pseudonymous id.
+/// Web Storage key of the device's pseudonymous id.
 pub const SUBJECT_KEY: &str = "mp_subject";
 
 /// The first retry waits this long; each failure doubles it up to [`MAX_RETRY_MS`].
@@ -53,10 +53,10 @@ pub fn random_uuid() -> String {
     uuid_v4(bytes)
 }
 
-/// The device's pseudonymous id: random, kept in localStorage, never derived
+/// The device's pseudonymous id: random, kept in Web Storage, never derived
 /// from anything the person typed or from their LINE account.
 pub fn subject(persistent: bool) -> String {
-    let storage = local().filter(|_| persistent);
+    let storage = device_storage().filter(|_| persistent);
     if let Some(id) = storage
         .as_ref()
         .and_then(|s| s.get_item(SUBJECT_KEY).ok().flatten())
@@ -74,7 +74,7 @@ pub fn subject(persistent: bool) -> String {
 /// The stored log, or an empty one. A damaged or edited log is removed and
 /// reported: none of it is sent.
 pub fn load(persistent: bool) -> ReceiptLog {
-    let Some(storage) = local().filter(|_| persistent) else {
+    let Some(storage) = device_storage().filter(|_| persistent) else {
         return ReceiptLog::default();
     };
     let Some(stored) = storage.get_item(RECEIPTS_KEY).ok().flatten() else {
@@ -92,7 +92,7 @@ pub fn load(persistent: bool) -> ReceiptLog {
 
 /// Stores the log as far as storage allows; it stays in memory regardless.
 pub fn save(persistent: bool, log: &ReceiptLog) {
-    if let Some(storage) = local().filter(|_| persistent) {
+    if let Some(storage) = device_storage().filter(|_| persistent) {
         let _ = storage.set_item(RECEIPTS_KEY, &log.encode());
     }
 }

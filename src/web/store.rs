@@ -1,7 +1,10 @@
-//! Where the consent record persists: a first-party cookie mirrored in
-//! localStorage. Either may throw (blocked storage, sandboxed frames, LIFF
-//! browsers, a full quota); the module then keeps the decision in memory for
-//! the page and asks again on the next load, which is never taken as consent.
+//! Where the consent record persists: a first-party cookie mirrored in Web
+//! Storage. Storage is localStorage where it works; where reading it throws
+//! (LIFF browsers, sandboxed frames, blocked storage) it is sessionStorage,
+//! which lasts the tab: a LIFF window keeps its decision across reloads and
+//! asks again in the next session. Where both throw, the decision lives in
+//! memory for the page and the next load asks again, which is never taken as
+//! consent.
 
 use crate::consent;
 use alloc::borrow::ToOwned;
@@ -45,7 +48,7 @@ impl ConsentStore {
         }
         match (
             read_cookie(),
-            local().and_then(|s| s.get_item(CONSENT_KEY).ok().flatten()),
+            device_storage().and_then(|s| s.get_item(CONSENT_KEY).ok().flatten()),
         ) {
             (Some(c), Some(l)) if c != l => Stored::Conflict,
             (Some(v), _) | (None, Some(v)) => Stored::Value(v),
@@ -53,14 +56,14 @@ impl ConsentStore {
         }
     }
 
-    /// Writes `value` to the cookie and localStorage, as far as they allow.
+    /// Writes `value` to the cookie and Web Storage, as far as they allow.
     pub fn save(&self, value: &str) {
         if !self.persistent {
             return;
         }
         // Decisions inside expire by their own time too: that is what holds for localStorage.
         write_cookie(value, consent::DECISION_LIFETIME_SECONDS);
-        if let Some(storage) = local() {
+        if let Some(storage) = device_storage() {
             // A stale mirror would later look like tampering: remove it when
             // the write fails (quota).
             if storage.set_item(CONSENT_KEY, value).is_err() {
@@ -75,15 +78,20 @@ impl ConsentStore {
             return;
         }
         write_cookie("", 0);
-        if let Some(storage) = local() {
+        if let Some(storage) = device_storage() {
             let _ = storage.remove_item(CONSENT_KEY);
         }
     }
 }
 
-/// localStorage, or `None` where reading the property itself throws.
-pub(super) fn local() -> Option<Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+/// localStorage, else sessionStorage where reading localStorage throws, or
+/// `None` where both do.
+pub(super) fn device_storage() -> Option<Storage> {
+    let window = web_sys::window()?;
+    match window.local_storage() {
+        Ok(Some(storage)) => Some(storage),
+        _ => window.session_storage().ok().flatten(),
+    }
 }
 
 fn html_document() -> Option<HtmlDocument> {
