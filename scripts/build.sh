@@ -44,3 +44,6 @@ node -e '
 rm -f pkg/.gitignore
 
 node scripts/sizes.mjs
+
+# The LIFF mini-app page's script, bundled with the LINE SDK (not part of pkg/).
+scripts/build-liff.sh

@@ -1,12 +1,14 @@
 // The demo server for mohprompt-privacy: static files under the strict CSP the module must live
-// with, plus the two JSON-lines endpoints (form submissions, consent receipts) and the demo
-// analytics endpoint. Node built-ins only, so `make run` and the browser tests need no install.
+// with, plus the JSON-lines endpoints (the web page's registrations, the LIFF page's certificate
+// requests, consent receipts) and the demo analytics endpoint. Node built-ins only, so `make run`
+// and the browser tests need no install.
 //
 // Consent receipts are stored once per receipt_id: the module retries a delivery whose answer it
 // did not see, so the same receipt may arrive again, and it must count once. A duplicate gets the
 // same 204 as the first copy, so the client can drop it from its queue.
 //
-//   node www/server.mjs            → http://127.0.0.1:8080/ (PORT and DATA_DIR env override)
+//   node www/server.mjs            → http://127.0.0.1:8080/ and the LIFF page at /liff/
+//                                    (PORT and DATA_DIR env override)
 //   import { startServer } from './www/server.mjs'; await startServer({ port: 0 })
 
 import http from 'node:http';
@@ -51,17 +53,20 @@ const MAX_BODY_BYTES = 64 * 1024;
  * @param {Record<string,string>|Array<[string,string]>} [options.extraRoots]
  *   more static roots, URL prefix → directory, e.g. { '/bench/': '/abs/benches/pages' }.
  *   They are looked up before the default ones, so a test may also replace `/pkg/`.
- * @returns {Promise<{url: string, close: () => Promise<void>, registerFile: string, receiptsFile: string}>}
+ * @returns {Promise<{url: string, close: () => Promise<void>, registerFile: string,
+ *   certificateFile: string, receiptsFile: string}>}
  */
 export async function startServer({ port = 8080, dataDir, extraRoots } = {}) {
   const dir = dataDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-demo-')));
   await fsp.mkdir(dir, { recursive: true });
   const registerFile = path.join(dir, 'register.jsonl');
+  const certificateFile = path.join(dir, 'certificate.jsonl');
   const receiptsFile = path.join(dir, 'consent-receipts.jsonl');
 
   const routes = staticRoutes(extraRoots);
   const jsonLinesEndpoints = {
     '/api/register': { file: registerFile, status: 200 },
+    '/api/certificate': { file: certificateFile, status: 200 },
     '/api/consent-receipts': { file: receiptsFile, status: 204, once: await receiptLedger(receiptsFile) },
   };
 
@@ -88,7 +93,7 @@ export async function startServer({ port = 8080, dataDir, extraRoots } = {}) {
       server.closeAllConnections();
       server.close(() => resolve());
     });
-  return { url, close, registerFile, receiptsFile };
+  return { url, close, registerFile, certificateFile, receiptsFile };
 }
 
 function staticRoutes(extraRoots) {
@@ -330,8 +335,13 @@ if (isMain()) {
   if (!fs.existsSync(path.join(REPO_DIR, 'pkg', 'mohprompt_privacy_bg.wasm'))) {
     console.warn('warning: pkg/ is not built yet (make build); the banner will not load.');
   }
+  if (!fs.existsSync(path.join(WWW_DIR, 'liff', 'dist', 'app.js'))) {
+    console.warn('warning: www/liff/dist/ is not built yet (scripts/build-liff.sh); the LIFF page will not start.');
+  }
   console.log(`Mor Prom privacy demo: ${server.url}/`);
+  console.log(`LINE LIFF mini-app page: ${server.url}/liff/ (?mock=1 without LINE)`);
   console.log(`form submissions (JSON lines): ${server.registerFile}`);
+  console.log(`certificate requests (JSON lines): ${server.certificateFile}`);
   console.log(`consent receipts (JSON lines): ${server.receiptsFile}`);
   console.log('Ctrl+C to stop.');
   let stopping = false;

@@ -74,6 +74,17 @@ export const SEL = {
 /** Where the demo form posts its JSON (the form's action). */
 export const REGISTER_ENDPOINT = '/api/register';
 
+/** Where the LIFF page's certificate form posts its JSON (its action). */
+export const CERTIFICATE_ENDPOINT = '/api/certificate';
+
+/**
+ * LINE's in-app browser on Android (a WebView, `wv`): LINE appends `Line/<app version>` to the
+ * system WebView's user agent. What `options.mobile` sessions present.
+ */
+export const LINE_ANDROID_UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 ' +
+  '(KHTML, like Gecko) Version/4.0 Chrome/131.0.6778.135 Mobile Safari/537.36 Line/14.19.0';
+
 /**
  * A complete, valid registration: the ID has a correct check digit, the e-mail is an address.
  * Every value is distinctive, so a search of requests and storage finds it wherever it went.
@@ -331,6 +342,8 @@ export async function openDemo() {
     storedReceipts: () => readJsonLines(server.receiptsFile),
     /** Every form submission the demo server has stored so far (/api/register), in order. */
     storedSubmissions: () => readJsonLines(server.registerFile),
+    /** Every certificate request the demo server has stored so far (/api/certificate), in order. */
+    storedCertificates: () => readJsonLines(server.certificateFile),
     /**
      * Waits until the server has stored a receipt for each id, reading its file until the
      * deadline; returns the stored receipts. Deliveries back off for up to 30 s, so callers
@@ -366,18 +379,24 @@ export async function openDemo() {
  * @param {boolean} [options.throwingLocalStorage] window.localStorage throws SecurityError
  * @param {Record<string,string>} [options.localStorage] items planted before any page script
  * @param {Record<string,string>} [options.cookies] cookies planted before the first load
- * @param {{width:number,height:number}} [options.viewport]
+ * @param {{width:number,height:number}} [options.viewport] default 1024×768; 375×667 when mobile
+ * @param {boolean} [options.mobile] a phone in LINE: touch, isMobile (the viewport meta counts),
+ *   device scale factor 2 and LINE's in-app browser user agent (LINE_ANDROID_UA)
+ * @param {string} [options.userAgent] overrides the user agent (mobile or not)
  * @param {'light'|'dark'} [options.colorScheme]    emulated prefers-color-scheme
  * @param {'reduce'|'no-preference'} [options.reducedMotion] emulated prefers-reduced-motion
  * @param {boolean} [options.allowCspViolations] for the control test that causes one on purpose
  */
 export async function openSession(demo, t, options = {}) {
+  const phone = options.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2, userAgent: LINE_ANDROID_UA } : {};
   const context = await demo.browser.newContext({
     baseURL: demo.url,
     locale: 'th-TH',
-    viewport: options.viewport ?? { width: 1024, height: 768 },
+    viewport: options.viewport ?? (options.mobile ? { width: 375, height: 667 } : { width: 1024, height: 768 }),
     colorScheme: options.colorScheme ?? 'light',
     reducedMotion: options.reducedMotion ?? 'no-preference',
+    ...phone,
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
   });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
 
@@ -525,10 +544,13 @@ export class Session {
    * Waits until the network has been quiet for quietMs and the page has run a frame, so a
    * "nothing happened" assertion is not made before something had the chance to happen.
    */
-  /** Clicks the form's submit button, waits for that attempt's privacy:submit, returns its detail. */
-  async submitAndWait() {
+  /**
+   * Clicks the form's submit button (the demo form's unless another is named), waits for that
+   * attempt's privacy:submit, returns its detail.
+   */
+  async submitAndWait(submitSelector = SEL.formSubmit) {
     const before = (await this.events('privacy:submit')).length;
-    await this.page.click(SEL.formSubmit);
+    await this.page.click(submitSelector);
     await this.page.waitForFunction(
       (n) => window.__e2e.events.filter((e) => e.type === 'privacy:submit').length > n,
       before,

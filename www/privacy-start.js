@@ -1,0 +1,59 @@
+// Start-up steps the demo's two pages share (www/app.js, www/liff/app.js): fetch the served
+// policy, start the module with it, attach the module to the page's forms, and, where that fails,
+// say why a form cannot be sent. A form the module is not attached to keeps its submit button
+// disabled: nothing is sent unmasked (fail closed).
+
+import { Privacy } from '/pkg/mohprompt_privacy.js';
+
+/**
+ * The policy served at /policy.json (tests route it to changed copies), or undefined when it
+ * cannot be fetched: the module then uses its bundled policy.
+ */
+export async function fetchPolicy() {
+  try {
+    // Matches the pages' <link rel=preload>: the request starts while the page is parsed.
+    const response = await fetch('/policy.json');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.json();
+  } catch (err) {
+    console.warn('policy.json could not be loaded; using the bundled policy.', err);
+    return undefined;
+  }
+}
+
+/** Privacy.start with the served policy, or with the bundled one when the served one is refused. */
+export function startPrivacy(policy, options) {
+  try {
+    return Privacy.start({ policy, ...options });
+  } catch (err) {
+    if (policy === undefined) throw err;
+    // A broken served policy must not leave the visitor without a way to decide.
+    console.error('The served policy was rejected; using the bundled policy.', err);
+    return Privacy.start(options);
+  }
+}
+
+// The module marks each form's fields, renders its purposes and then enables its
+// [data-privacy-submit] buttons. A form it cannot attach to keeps its submit button disabled
+// and says so; the others still work.
+export function attachForms(privacy) {
+  for (const form of document.querySelectorAll('form[data-privacy-form]')) {
+    try {
+      privacy.attachForm(form);
+    } catch (err) {
+      console.error(`The privacy module could not attach to form "${form.dataset.privacyForm}"; it stays disabled.`, err);
+      showUnavailable(form);
+    }
+  }
+}
+
+// The page's own note under a form that cannot be sent: without the module the submit button
+// stays disabled, and the person should know why rather than face a dead button.
+export function showUnavailable(form) {
+  for (const note of form.querySelectorAll('[data-demo-form-unavailable]')) note.hidden = false;
+}
+
+/** Every form is shown as unavailable: the module did not load or would not start. */
+export function showAllUnavailable() {
+  for (const form of document.querySelectorAll('form[data-privacy-form]')) showUnavailable(form);
+}
