@@ -1,6 +1,6 @@
 # The two commands of the README are `make run` and `make test`; each installs
 # what is missing first (scripts/setup.sh) and skips what is there.
-.PHONY: build run test bench clean
+.PHONY: build run test bench fuzz clean
 
 build:
 	scripts/setup.sh build
@@ -22,6 +22,11 @@ bench: build
 	scripts/setup.sh test
 	node benches/bench.mjs
 	cargo bench --bench identifiers
+
+# A long fuzzing run: every target for 10 minutes (make test runs 20 s each).
+fuzz:
+	scripts/setup.sh test
+	scripts/fuzz.sh 600
 
 clean:
 	rm -rf pkg target/bench.json

@@ -29,6 +29,16 @@ if ! cmp -s package-lock.json node_modules/.installed-from-lock 2>/dev/null; the
 fi
 
 if [ "$need" = test ]; then
+  # The fuzz targets build with the nightly toolchain (installed on these machines).
+  if ! cargo +nightly --version >/dev/null 2>&1; then
+    echo "setup: the fuzz targets need the nightly toolchain (rustup toolchain install nightly)" >&2
+    exit 1
+  fi
+  if ! command -v cargo-fuzz >/dev/null; then
+    say "installing cargo-fuzz (a few minutes)"
+    cargo install cargo-fuzz
+  fi
+
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)

@@ -28,5 +28,9 @@ step "DOM tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --target wasm32-unknown-unknown --no-default-features --test web
 
+step "fuzzing: every cargo-fuzz target for 20 s from its seed corpus"
+cargo fmt --manifest-path fuzz/Cargo.toml --check
+scripts/fuzz.sh 20
+
 step "end-to-end tests of the demo in headless Chromium"
 node --test --test-concurrency=1 tests/e2e/

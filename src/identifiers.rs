@@ -110,6 +110,8 @@ pub fn group(digits: &str, sizes: &[usize]) -> String {
 /// assert_eq!(normalize_thai_phone("(02) 123 4567").as_deref(), Some("+6621234567"));
 /// assert_eq!(normalize_thai_phone("+66 53 123 456").as_deref(), Some("+6653123456"));
 /// assert_eq!(normalize_thai_phone("1800 123 456").as_deref(), Some("+661800123456"));
+/// // Its own output reads back the same (found by the `identifiers` fuzz target).
+/// assert_eq!(normalize_thai_phone("+661800123456").as_deref(), Some("+661800123456"));
 /// assert_eq!(normalize_thai_phone("0112345678"), None);
 /// ```
 pub fn normalize_thai_phone(s: &str) -> Option<String> {
@@ -124,10 +126,18 @@ pub fn normalize_thai_phone(s: &str) -> Option<String> {
             None => return None,
         }
     }
+    // After +66 the national 0 is dropped; toll-free 1800 numbers have none.
+    let from_international = |rest: &str| {
+        if rest.starts_with("1800") {
+            String::from(rest)
+        } else {
+            String::from("0") + rest
+        }
+    };
     let national = if international {
-        String::from("0") + digits.strip_prefix("66")?
+        from_international(digits.strip_prefix("66")?)
     } else if let Some(rest) = digits.strip_prefix("0066") {
-        String::from("0") + rest
+        from_international(rest)
     } else {
         digits
     };

@@ -95,7 +95,13 @@ fn emails(text: &str, taken: &[Finding], findings: &mut Vec<Finding>) {
             end -= 1;
         }
         let candidate = text.get(start..end).unwrap_or_default();
-        if start < at && identifiers::is_email(candidate) && !overlaps(taken, start, end) {
+        // `a@b.c@d.e`: the second `@` must not start an address inside the first.
+        let after_previous = findings.last().is_none_or(|f: &Finding| f.end <= start);
+        if start < at
+            && after_previous
+            && identifiers::is_email(candidate)
+            && !overlaps(taken, start, end)
+        {
             findings.push(Finding {
                 kind: FieldKind::Email,
                 start,
@@ -231,6 +237,21 @@ mod tests {
             "somchai.j",
         ] {
             assert!(!masked.contains(raw), "{raw} left in {masked}");
+        }
+    }
+
+    /// Found by the `scan_text` fuzz target: a second `@` inside the first
+    /// address's domain started an overlapping one, and the masked text
+    /// repeated the part they shared.
+    #[test]
+    fn addresses_that_share_characters_are_found_once() {
+        for (text, masked) in [
+            ("a@b.c@d.e", "a***@b.c@d.e"),
+            ("or 009@836.4009@836.4 :x", "or 0***@836.4009@836.4 :x"),
+        ] {
+            let scan = scan_text(text);
+            assert_eq!(scan.findings.len(), 1, "{text}: {:?}", scan.findings);
+            assert_eq!(scan.text, masked);
         }
     }
 
