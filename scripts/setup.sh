@@ -2,7 +2,7 @@
 # Installs what the build (and, with `test`, the tests) need, skipping what
 # is already there. Safe to run again and again; `make` runs it first.
 #   scripts/setup.sh build   wasm32 target, wasm-bindgen CLI, npm packages
-#   scripts/setup.sh test    the above, plus Chromium and its driver
+#   scripts/setup.sh test    the above, plus Chromium, Firefox ESR and their drivers, cargo-fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,10 +38,16 @@ if [ "$need" = test ]; then
     say "installing cargo-fuzz (a few minutes)"
     cargo install cargo-fuzz
   fi
+  # Firefox's WebDriver is not a Debian package here; crates.io has it.
+  if ! command -v geckodriver >/dev/null; then
+    say "installing geckodriver (a few minutes)"
+    cargo install geckodriver --version 0.37.1 --locked
+  fi
 
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
   # Thai glyphs, so screenshots of the banner are readable.
   fc-list :lang=th 2>/dev/null | grep -q . || missing+=(fonts-thai-tlwg)
   if [ ${#missing[@]} -gt 0 ]; then

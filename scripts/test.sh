@@ -28,6 +28,9 @@ step "DOM tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --target wasm32-unknown-unknown --no-default-features --test web
 
+step "DOM tests in headless Firefox ESR (wasm-bindgen-test)"
+scripts/test-firefox.sh
+
 step "fuzzing: every cargo-fuzz target for 20 s from its seed corpus"
 cargo fmt --manifest-path fuzz/Cargo.toml --check
 scripts/fuzz.sh 20
