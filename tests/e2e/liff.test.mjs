@@ -262,6 +262,8 @@ test('in LINE at 320 px the banner is a bottom sheet on the bottom edge, and not
   assert.equal(await banner.getAttribute('data-privacy-layout'), 'sheet', 'data-privacy-layout');
   assert.equal(await banner.getAttribute('data-privacy-os'), 'android', 'data-privacy-os');
   await s.settle();
+  // The sheet rises into place (prefers-reduced-motion: no-preference): measure where it rests.
+  await banner.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
   const { bottom, viewportHeight } = await banner.evaluate((el) => ({
     bottom: el.getBoundingClientRect().bottom,
     viewportHeight: window.innerHeight,
