@@ -4,7 +4,7 @@
 
 import init from '/pkg/mohprompt_privacy.js';
 import { keepPageClearOfBanner } from '/banner-space.js';
-import { attachForms, fetchPolicy, showAllUnavailable, startPrivacy } from '/privacy-start.js';
+import { fetchPolicy, startPage } from '/privacy-start.js';
 
 const RECEIPT_ENDPOINT = '/api/consent-receipts';
 
@@ -21,22 +21,7 @@ function requestedLanguage() {
 }
 
 keepPageClearOfBanner();
-let privacy;
-try {
+await startPage(async () => {
   const [, policy] = await Promise.all([init(), fetchPolicy()]);
-  privacy = startPrivacy(policy, {
-    lang: requestedLanguage(),
-    receiptEndpoint: RECEIPT_ENDPOINT,
-    hashKey: HASH_KEY,
-  });
-} catch (err) {
-  // The wasm did not load (blocked, offline, an old browser) or would not start. Nothing is
-  // sent without it: the forms keep their disabled submit buttons.
-  console.error('The privacy module did not start; forms stay disabled.', err);
-  showAllUnavailable();
-}
-if (privacy) {
-  // Forms first: once window.privacy exists (what tests wait for) the forms are ready too.
-  attachForms(privacy);
-  window.privacy = privacy;
-}
+  return { policy, options: { lang: requestedLanguage(), receiptEndpoint: RECEIPT_ENDPOINT, hashKey: HASH_KEY } };
+});

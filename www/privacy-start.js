@@ -1,6 +1,6 @@
-// Start-up steps the demo's two pages share (www/app.js, www/liff/app.js): fetch the served
-// policy, start the module with it, attach the module to the page's forms, and, where that fails,
-// say why a form cannot be sent. A form the module is not attached to keeps its submit button
+// Start-up steps the demo's two pages share (www/app.js, www/liff/app.js): start the module with
+// the served policy, attach it to the page's forms, and, where that fails, say why a form cannot
+// be sent. A form the module is not attached to keeps its submit button
 // disabled: nothing is sent unmasked (fail closed).
 
 import { Privacy } from '/pkg/mohprompt_privacy.js';
@@ -22,7 +22,7 @@ export async function fetchPolicy() {
 }
 
 /** Privacy.start with the served policy, or with the bundled one when the served one is refused. */
-export function startPrivacy(policy, options) {
+function startPrivacy(policy, options) {
   try {
     return Privacy.start({ policy, ...options });
   } catch (err) {
@@ -36,7 +36,7 @@ export function startPrivacy(policy, options) {
 // The module marks each form's fields, renders its purposes and then enables its
 // [data-privacy-submit] buttons. A form it cannot attach to keeps its submit button disabled
 // and says so; the others still work.
-export function attachForms(privacy) {
+function attachForms(privacy) {
   for (const form of document.querySelectorAll('form[data-privacy-form]')) {
     try {
       privacy.attachForm(form);
@@ -49,11 +49,28 @@ export function attachForms(privacy) {
 
 // The page's own note under a form that cannot be sent: without the module the submit button
 // stays disabled, and the person should know why rather than face a dead button.
-export function showUnavailable(form) {
+function showUnavailable(form) {
   for (const note of form.querySelectorAll('[data-demo-form-unavailable]')) note.hidden = false;
 }
 
-/** Every form is shown as unavailable: the module did not load or would not start. */
-export function showAllUnavailable() {
-  for (const form of document.querySelectorAll('form[data-privacy-form]')) showUnavailable(form);
+/**
+ * Starts the module on the page: `prepare()` loads what the page needs (the wasm, the policy,
+ * LIFF) and returns `{ policy, options }` for Privacy.start. Then the forms are attached and
+ * `window.privacy` is set, which is what tests wait for. If anything fails the forms keep their
+ * disabled submit buttons and say why: nothing is sent without the module.
+ */
+export async function startPage(prepare) {
+  let privacy;
+  try {
+    const { policy, options } = await prepare();
+    privacy = startPrivacy(policy, options);
+  } catch (err) {
+    // The wasm did not load (blocked, offline, an old browser) or would not start.
+    console.error('The privacy module did not start; forms stay disabled.', err);
+    for (const form of document.querySelectorAll('form[data-privacy-form]')) showUnavailable(form);
+    return;
+  }
+  // Forms first: once window.privacy exists the forms are ready too.
+  attachForms(privacy);
+  window.privacy = privacy;
 }

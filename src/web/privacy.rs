@@ -562,7 +562,7 @@ impl Inner {
         if let Ok(sent) = &mut submission {
             warn_undeclared(sent);
             if let (Some(link), Some(hash)) = (&self.policy.line, &self.line_user) {
-                if entry.purposes.contains(&link.purpose) && self.allows(&link.purpose) {
+                if entry.purposes.contains(&link.purpose) && allowed(&link.purpose) {
                     sent.payload.push((link.field.clone(), hash.clone()));
                     sent.report.push(FieldReport {
                         name: link.field.clone(),

@@ -30,7 +30,7 @@ import IsLoggedIn from '@line/liff/is-logged-in';
 import Login from '@line/liff/login';
 import init from '/pkg/mohprompt_privacy.js';
 import { keepPageClearOfBanner } from '/banner-space.js';
-import { attachForms, fetchPolicy, showAllUnavailable, startPrivacy } from '/privacy-start.js';
+import { fetchPolicy, startPage } from '/privacy-start.js';
 
 const MOCK_USER_ID = 'U4af4980629f1c0b0e3a5a7c3d2e1f0a9';
 const MOCK_DISPLAY_NAME = 'สมหญิง ใจดี';
@@ -115,23 +115,12 @@ function followLineLanguage(liffObject) {
 // in-app browsers (WebViews of older iOS and Android) run.
 async function main() {
   keepPageClearOfBanner();
-  let privacy;
-  try {
+  await startPage(async () => {
     const [liffObject, policy] = await Promise.all([startLiff(), fetchPolicy(), init()]);
     followLineLanguage(liffObject);
     // No `lang`: the module reads liff.getLanguage() itself.
-    privacy = startPrivacy(policy, { liff: liffObject, receiptEndpoint: RECEIPT_ENDPOINT, hashKey: HASH_KEY });
-  } catch (err) {
-    // The wasm did not load (blocked, offline, an old browser) or would not start. Nothing is
-    // sent without it: the forms keep their disabled submit buttons.
-    console.error('The privacy module did not start; forms stay disabled.', err);
-    showAllUnavailable();
-  }
-  if (privacy) {
-    // Forms first: once window.privacy exists (what tests wait for) the forms are ready too.
-    attachForms(privacy);
-    window.privacy = privacy;
-  }
+    return { policy, options: { liff: liffObject, receiptEndpoint: RECEIPT_ENDPOINT, hashKey: HASH_KEY } };
+  });
 }
 
 main();
