@@ -21,6 +21,12 @@ node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/mohprompt_privacy_bg.wasm -o pkg/mohprompt_privacy_bg.wasm
 
+# The glue imports the crate's JS snippets (src/web/seal.js) from pkg/snippets/:
+# bundle them into it, so the page still loads one script and one wasm.
+node_modules/.bin/esbuild pkg/mohprompt_privacy.js --bundle --format=esm --log-level=warning \
+  --outfile=pkg/mohprompt_privacy.js --allow-overwrite
+rm -rf pkg/snippets
+
 # The glue is read by browsers, not people: minify it (export names and the
 # wasm import names are kept; the .d.ts describes the same exports).
 node_modules/.bin/terser pkg/mohprompt_privacy.js --module --compress passes=2 --mangle \

@@ -237,24 +237,32 @@ pub struct Submission {
     pub payload: Vec<(String, String)>,
     /// One entry per declared field, then one per undeclared control.
     pub report: Vec<FieldReport>,
+    /// Fields whose operator is `seal`: name and normalised value. They are
+    /// not in `payload` until sealed, and are never sent as they are here.
+    pub to_seal: Vec<(String, String)>,
 }
 
 /// Builds what leaves the browser: only declared fields, only non-empty
 /// ones, only while one of their purposes is `allowed`, each after its
 /// operator. Undeclared controls are reported, never sent. An operator that
 /// cannot run here fails the whole submission: nothing is sent raw instead.
+/// Fields to seal come back in [`Submission::to_seal`], normalised: sealing
+/// runs on the browser's WebCrypto, so the caller does it.
 ///
 /// ```
 /// use mohprompt_privacy::fields::minimise;
 /// use mohprompt_privacy::policy::Policy;
 /// let policy = Policy::mohprompt();
 /// let form = policy.form("register").unwrap();
-/// let typed = [("passport", "AA1234567"), ("email", "somchai@example.com"), ("extra", "x")];
+/// let typed = [("given_name", "สมชาย"), ("passport", "aa 1234567"),
+///              ("email", "somchai@example.com"), ("extra", "x")];
 /// let values: Vec<(String, String)> =
 ///     typed.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
 /// let contact_denied = |purpose: &str| purpose != "contact";
 /// let sent = minimise(&form.fields, &contact_denied, &values, None).unwrap();
-/// assert_eq!(sent.payload, [("passport".to_string(), "xxxxxx567".to_string())]);
+/// assert_eq!(sent.payload, [("given_name".to_string(), "สมชาย".to_string())]);
+/// // The passport is sealed to the registry's key by the caller.
+/// assert_eq!(sent.to_seal, [("passport".to_string(), "AA1234567".to_string())]);
 /// ```
 pub fn minimise(
     fields: &[Field],
@@ -272,6 +280,11 @@ pub fn minimise(
             FieldAction::Empty
         } else if !field.purposes.iter().any(|p| allowed(p)) {
             FieldAction::Denied
+        } else if field.operator == MaskOperator::Seal {
+            // Only the recipient reads it, so it is sealed whole, unscanned.
+            let normal = masking::normalise(field.kind, value);
+            out.to_seal.push((field.name.clone(), normal));
+            FieldAction::Sent
         } else {
             // Free text may hold identifiers typed in passing: they are masked first.
             let scanned;
@@ -327,6 +340,12 @@ mod tests {
         Policy::mohprompt().form("register").unwrap().fields.clone()
     }
 
+    /// The register form with `name`'s operator replaced.
+    fn with_operator(mut fields: Vec<Field>, name: &str, operator: MaskOperator) -> Vec<Field> {
+        fields.iter_mut().find(|f| f.name == name).unwrap().operator = operator;
+        fields
+    }
+
     const FULL: &[(&str, &str)] = &[
         ("title", "นาย"),
         ("given_name", "สมชาย"),
@@ -370,7 +389,9 @@ mod tests {
         let mut values = typed(FULL);
         values.push(("secret_extra".into(), "leak".into()));
         let all = |_: &str| true;
-        let sent = minimise(&register(), &all, &values, Some(b"k")).unwrap();
+        let fields = with_operator(register(), "national_id", MaskOperator::KeyedHash);
+        let fields = with_operator(fields, "phone", MaskOperator::Mask);
+        let sent = minimise(&fields, &all, &values, Some(b"k")).unwrap();
         let names: Vec<&str> = sent.payload.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -430,16 +451,38 @@ mod tests {
 
     #[test]
     fn an_operator_that_cannot_run_stops_the_whole_submission() {
-        let mut fields = register();
-        fields
-            .iter_mut()
-            .find(|f| f.name == "national_id")
-            .unwrap()
-            .operator = MaskOperator::Seal;
+        let fields = with_operator(register(), "national_id", MaskOperator::KeyedHash);
         let all = |_: &str| true;
         assert_eq!(
-            minimise(&fields, &all, &typed(FULL), Some(b"k")),
-            Err(OperatorError::Unavailable(MaskOperator::Seal))
+            minimise(&fields, &all, &typed(FULL), None),
+            Err(OperatorError::NoHashKey)
         );
+    }
+
+    #[test]
+    fn sealed_fields_wait_outside_the_payload_normalised() {
+        let all = |_: &str| true;
+        let sent = minimise(&register(), &all, &typed(FULL), None).unwrap();
+        assert_eq!(
+            sent.to_seal,
+            typed(&[("national_id", "1234545678781"), ("phone", "+66812345678")])
+        );
+        assert!(
+            !sent
+                .payload
+                .iter()
+                .any(|(n, _)| n == "national_id" || n == "phone" || n == "passport")
+        );
+        let national_id = sent
+            .report
+            .iter()
+            .find(|r| r.name == "national_id")
+            .unwrap();
+        assert_eq!(national_id.action, FieldAction::Sent);
+        assert_eq!(national_id.operator, Some(MaskOperator::Seal));
+        // Without the contact purpose the phone is not even sealed.
+        let no_contact = |p: &str| p != "contact";
+        let sent = minimise(&register(), &no_contact, &typed(FULL), None).unwrap();
+        assert_eq!(sent.to_seal, typed(&[("national_id", "1234545678781")]));
     }
 }

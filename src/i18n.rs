@@ -128,6 +128,10 @@ pub struct Words {
     pub send_failed: &'static str,
     /// Status when an operator the policy names cannot run in this page.
     pub cannot_protect: &'static str,
+    /// Status of a form with sealed fields in a page without WebCrypto (not https).
+    pub seal_insecure: &'static str,
+    /// Status of a form with sealed fields when the policy has no key to seal to.
+    pub seal_no_key: &'static str,
     /// The button that shows a masked identifier again.
     pub reveal: &'static str,
 }
@@ -183,6 +187,8 @@ static THAI: Words = Words {
     sent: "ส่งข้อมูลเรียบร้อยแล้ว",
     send_failed: "ส่งข้อมูลไม่สำเร็จ ข้อมูลที่กรอกยังอยู่ กรุณาลองอีกครั้ง",
     cannot_protect: "ส่งไม่ได้: หน้านี้ยังปกป้องข้อมูลบางช่องตามที่นโยบายกำหนดไม่ได้",
+    seal_insecure: "ส่งไม่ได้: ฟอร์มนี้ต้องเข้ารหัสเลขประจำตัวก่อนส่ง แต่หน้านี้ไม่ได้เปิดผ่านการเชื่อมต่อที่ปลอดภัย (https)",
+    seal_no_key: "ส่งไม่ได้: ยังไม่มีกุญแจสำหรับเข้ารหัสเลขประจำตัวถึงหน่วยงาน กรุณาลองใหม่ภายหลัง",
     reveal: "แสดง",
 };
 
@@ -237,5 +243,7 @@ static ENGLISH: Words = Words {
     sent: "Sent. Thank you.",
     send_failed: "Sending failed. What you typed is still here; please try again.",
     cannot_protect: "Cannot send: this page cannot protect some fields the way the policy requires.",
+    seal_insecure: "Cannot send: this form encrypts ID numbers before sending, and this page is not on a secure (https) connection.",
+    seal_no_key: "Cannot send: the service's key for encrypting ID numbers is missing. Please try again later.",
     reveal: "Show",
 };

@@ -12,6 +12,7 @@
 //! - [`fields`], [`identifiers`], [`masking`], [`scan`]: what forms ask for,
 //!   validation, minimisation, the operators values leave the browser with,
 //!   and the leak scan of free text;
+//! - [`seal`]: HPKE's key schedule and the compact form of sealed values;
 //! - [`consent_mode`]: Google Consent Mode v2 signals derived from them;
 //! - [`i18n`]: Thai and English interface texts;
 //! - `web` (wasm32 only): the banner, storage, script gating and the JS API.
@@ -32,9 +33,14 @@ pub mod masking;
 pub mod policy;
 pub mod receipt;
 pub mod scan;
+pub mod seal;
 
 #[cfg(target_arch = "wasm32")]
 mod web;
+
+/// Sealing on the browser's WebCrypto (wasm32 only).
+#[cfg(target_arch = "wasm32")]
+pub use web::seal as webcrypto;
 
 #[cfg(target_arch = "wasm32")]
 pub use web::{

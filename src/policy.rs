@@ -6,6 +6,7 @@ use crate::fields::{Field, FieldClass, FieldGroup, FieldKind};
 use crate::i18n::Lang;
 use crate::json::{self, Value};
 use crate::masking::MaskOperator;
+use crate::seal::{self, SealKey};
 use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -229,6 +230,10 @@ pub struct Policy {
     /// How a form's request is linked to the person's LINE account inside
     /// the LIFF mini-app; `None`: never linked.
     pub line: Option<LineLink>,
+    /// The keys fields with the `seal` operator are sealed to, newest
+    /// first; only keys of [`seal::SUITE`] are kept. Empty: a form with
+    /// sealed fields cannot be sent.
+    pub keys: Vec<SealKey>,
 }
 
 /// The link between a request and the LINE account it came from. LINE's
@@ -327,6 +332,7 @@ impl Policy {
             "purposes",
             "forms",
             "line",
+            "keys",
         ])?;
         let version_node = root.field("version")?;
         let version = version_node.string()?;
@@ -388,6 +394,18 @@ impl Policy {
             Some(node) => Some(line_link(&node, &purposes, &forms)?),
             None => None,
         };
+        let mut keys: Vec<SealKey> = Vec::new();
+        if let Some(list) = root.optional("keys") {
+            for item in list.items()? {
+                let Some(key) = seal_key(&item)? else {
+                    continue;
+                };
+                if keys.iter().any(|k| k.kid == key.kid) {
+                    return Err(item.field("kid")?.problem("duplicate kid"));
+                }
+                keys.push(key);
+            }
+        }
         Ok(Policy {
             version,
             controller,
@@ -396,6 +414,7 @@ impl Policy {
             purposes,
             forms,
             line,
+            keys,
         })
     }
 }
@@ -522,6 +541,33 @@ fn content_hash(purpose: &Purpose) -> u32 {
         content.push_str(part);
     }
     crate::consent::fnv1a(content.as_bytes())
+}
+
+/// A recipient key; `None` for a well-formed key of a suite this module
+/// does not seal with (a policy may list it for newer clients).
+fn seal_key(node: &Node) -> Result<Option<SealKey>, PolicyError> {
+    node.only_keys(&["kid", "suite", "public_key"])?;
+    let kid_node = node.field("kid")?;
+    let kid = kid_node.string()?;
+    if kid.is_empty()
+        || kid.len() > 64
+        || !kid
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(kid_node.problem("use 1 to 64 of A-Z a-z 0-9 _ -"));
+    }
+    let key_node = node.field("public_key")?;
+    let Some(public_key) = seal::from_base64url(&key_node.string()?) else {
+        return Err(key_node.problem("not base64url without padding"));
+    };
+    if node.field("suite")?.string()? != seal::SUITE {
+        return Ok(None);
+    }
+    if public_key.len() != seal::POINT_BYTES || public_key.first() != Some(&4) {
+        return Err(key_node.problem("a P-256 public key is an uncompressed point of 65 bytes"));
+    }
+    Ok(Some(SealKey { kid, public_key }))
 }
 
 fn line_link(node: &Node, purposes: &[Purpose], forms: &[Form]) -> Result<LineLink, PolicyError> {
@@ -981,6 +1027,61 @@ mod tests {
         ]
       }}
     }"#;
+
+    #[test]
+    fn seal_keys_are_checked_and_other_suites_are_passed_over() {
+        const P256: &str = "BKkXGcYZXVCFEE9GmouYFNWDj_crYFAeLERm5eZ7MlrJhTbXthoa9LeOW3-VHAkAvoY8QDzmXJv8uTgmVyItGMQ";
+        let keys = |list: String| {
+            move |t: &mut String| {
+                *t = t.replacen(r#""forms""#, &format!(r#""keys": [{list}], "forms""#), 1)
+            }
+        };
+        let key = |kid: &str, suite: &str, public_key: &str| {
+            format!(r#"{{"kid": "{kid}", "suite": "{suite}", "public_key": "{public_key}"}}"#)
+        };
+        let x25519 = "DHKEM(X25519, HKDF-SHA256)/HKDF-SHA256/AES-128-GCM";
+
+        assert!(
+            Policy::mohprompt().keys.is_empty(),
+            "a deployment publishes its own key"
+        );
+        let two = format!(
+            "{}, {}",
+            key("next", x25519, "AAAA"),
+            key("reg-2026", seal::SUITE, P256)
+        );
+        let policy = with(keys(two)).unwrap();
+        assert_eq!(policy.keys.len(), 1, "the X25519 key is not ours to use");
+        assert_eq!(policy.keys[0].kid, "reg-2026");
+        assert_eq!(policy.keys[0].public_key.len(), 65);
+        assert_eq!(policy.keys[0].public_key[0], 4);
+
+        let cases = [
+            (
+                key("a.b", seal::SUITE, P256),
+                "keys[0].kid: use 1 to 64 of A-Z a-z 0-9 _ -",
+            ),
+            (
+                key("k", seal::SUITE, "BKkX+cYZ"),
+                "keys[0].public_key: not base64url without padding",
+            ),
+            (
+                key("k", seal::SUITE, &P256[..40]),
+                "keys[0].public_key: a P-256 public key is an uncompressed point of 65 bytes",
+            ),
+            (
+                format!(
+                    "{}, {}",
+                    key("k", seal::SUITE, P256),
+                    key("k", seal::SUITE, P256)
+                ),
+                "keys[1].kid: duplicate kid",
+            ),
+        ];
+        for (list, expected) in cases {
+            assert_eq!(error(keys(list)), expected);
+        }
+    }
 
     #[test]
     fn a_line_link_names_a_consent_purpose_and_a_free_field_name() {

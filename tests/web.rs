@@ -6,6 +6,8 @@
 use js_sys::{Object, Reflect};
 use mohprompt_privacy::Privacy;
 use mohprompt_privacy::policy::MOHPROMPT_POLICY;
+use mohprompt_privacy::seal::{self, SUITE, SealKey, from_base64url};
+use mohprompt_privacy::webcrypto;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -337,9 +339,7 @@ fn inside_line_the_banner_is_a_sheet_and_requests_link_only_with_consent() {
     let form = document().create_element("form").unwrap();
     form.set_attribute("data-privacy-form", "certificate")
         .unwrap();
-    form.set_inner_html(
-        "<input name=national_id value='1234545678781'><input name=date_of_birth value='1990-01-31'>",
-    );
+    form.set_inner_html("<input name=date_of_birth value='1990-01-31'>");
     document().body().unwrap().append_child(&form).unwrap();
     let mut privacy = Privacy::start(Some(
         options(&[
@@ -378,6 +378,197 @@ fn inside_line_the_banner_is_a_sheet_and_requests_link_only_with_consent() {
     privacy.withdraw("line_link").unwrap();
     assert_eq!(line_user(&privacy), None, "no link after withdrawal");
 
+    privacy.destroy();
+    form.remove();
+}
+
+// WebCrypto helpers of the sealing tests: RFC 9180's fixed ephemeral key,
+// a recipient key pair, and HPKE's open (WebCrypto around the crate's key
+// schedule) to check what was sealed.
+#[wasm_bindgen(inline_js = "
+const ecdh = { name: 'ECDH', namedCurve: 'P-256' };
+const bytes = (hex) => Uint8Array.from(hex.match(/../g), (h) => parseInt(h, 16));
+const b64 = (a) => btoa(String.fromCharCode(...a)).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+export async function vector_pair(skHex, pkHex) {
+  const pk = bytes(pkHex);
+  const jwk = { kty: 'EC', crv: 'P-256', x: b64(pk.slice(1, 33)), y: b64(pk.slice(33)) };
+  const privateKey = await crypto.subtle.importKey('jwk', { ...jwk, d: b64(bytes(skHex)) }, ecdh, false, ['deriveBits']);
+  const publicKey = await crypto.subtle.importKey('jwk', jwk, ecdh, true, []);
+  return { privateKey, publicKey };
+}
+export async function recipient() {
+  const pair = await crypto.subtle.generateKey(ecdh, false, ['deriveBits']);
+  const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+  return { privateKey: pair.privateKey, public_key: b64(raw), raw };
+}
+export async function dh(privateKey, enc) {
+  const peer = await crypto.subtle.importKey('raw', enc, ecdh, false, []);
+  return new Uint8Array(await crypto.subtle.deriveBits({ ...ecdh, public: peer }, privateKey, 256));
+}
+export async function open(keys, ciphertext) {
+  const key = await crypto.subtle.importKey('raw', keys.slice(0, 16), 'AES-GCM', false, ['decrypt']);
+  return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: keys.slice(16) }, key, ciphertext));
+}
+")]
+extern "C" {
+    fn vector_pair(sk_hex: &str, pk_hex: &str) -> js_sys::Promise;
+    fn recipient() -> js_sys::Promise;
+    fn dh(private_key: &JsValue, enc: Vec<u8>) -> js_sys::Promise;
+    fn open(keys: Vec<u8>, ciphertext: Vec<u8>) -> js_sys::Promise;
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+async fn resolved(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
+    wasm_bindgen_futures::JsFuture::from(promise).await
+}
+
+#[wasm_bindgen_test]
+async fn sealing_matches_the_rfc_9180_test_vector() {
+    // RFC 9180, A.3.1: DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-128-GCM,
+    // base mode, first encryption (sequence 0).
+    const PK_RM: &str = "04fe8c19ce0905191ebc298a9245792531f26f0cece2460639e8bc39cb7f706a826a779b4cf969b8a0e539c7f62fb3d30ad6aa8f80e30f1d128aafd68a2ce72ea0";
+    const SK_EM: &str = "4995788ef4b9d6132b249ce59a77281493eb39af373d236a1fe415cb0c2d7beb";
+    const PK_EM: &str = "04a92719c6195d5085104f469a8b9814d5838ff72b60501e2c4466e5e67b325ac98536d7b61a1af4b78e5b7f951c0900be863c403ce65c9bfcb9382657222d18c4";
+    const INFO: &str = "4f6465206f6e2061204772656369616e2055726e";
+    const PT: &str = "4265617574792069732074727574682c20747275746820626561757479";
+    const AAD: &str = "436f756e742d30";
+    const CT: &str = "5ad590bb8baa577f8619db35a36311226a896e7342a6d836d8b7bcd2f20b6c7f9076ac232e3ab2523f39513434";
+
+    let ephemeral = resolved(vector_pair(SK_EM, PK_EM)).await.unwrap();
+    let key = SealKey {
+        kid: "rfc9180".into(),
+        public_key: hex(PK_RM),
+    };
+    let sealed = webcrypto::seal_with(&key, hex(INFO), &hex(PT), &hex(AAD), &ephemeral);
+    let sealed = resolved(sealed).await.unwrap().as_string().unwrap();
+    let parts: Vec<&str> = sealed.split('.').collect();
+    assert_eq!(parts[..2], ["hpke1", "rfc9180"]);
+    assert_eq!(from_base64url(parts[2]), Some(hex(PK_EM)), "enc");
+    assert_eq!(from_base64url(parts[3]), Some(hex(CT)), "ciphertext");
+}
+
+/// A form in the page, with `controls` (HTML), under `privacy`'s policy.
+fn register_form(controls: &str) -> Element {
+    let form = document().create_element("form").unwrap();
+    form.set_attribute("data-privacy-form", "register").unwrap();
+    form.set_inner_html(controls);
+    document().body().unwrap().append_child(&form).unwrap();
+    form
+}
+
+/// The bundled policy with `keys` as given.
+fn policy_with_keys(keys: &JsValue) -> JsValue {
+    let policy = js_sys::JSON::parse(MOHPROMPT_POLICY).unwrap();
+    Reflect::set(&policy, &"keys".into(), keys).unwrap();
+    policy
+}
+
+#[wasm_bindgen_test]
+async fn a_form_seals_each_identifier_to_the_key_for_its_own_field() {
+    let recipient = resolved(recipient()).await.unwrap();
+    let key = Object::new();
+    Reflect::set(&key, &"kid".into(), &"reg-1".into()).unwrap();
+    Reflect::set(&key, &"suite".into(), &SUITE.into()).unwrap();
+    let public_key = Reflect::get(&recipient, &"public_key".into()).unwrap();
+    Reflect::set(&key, &"public_key".into(), &public_key).unwrap();
+    let policy = policy_with_keys(&js_sys::Array::of1(&key));
+    let mut privacy = Privacy::start(Some(
+        options(&[("storage", "memory".into()), ("policy", policy)]).unchecked_into(),
+    ))
+    .unwrap();
+    privacy.set("contact", true).unwrap();
+    let form = register_form(
+        "<input name=given_name value='Somchai'><input name=national_id value='1-2345-45678-78-1'>\
+         <input name=passport value='aa1234567'><input name=phone value='081 234 5678'>",
+    );
+
+    let error = privacy.prepare_submission(form.clone().unchecked_into());
+    assert!(error.is_err(), "prepareSubmission cannot seal");
+    let prepared = resolved(privacy.seal_submission(form.clone().unchecked_into()));
+    let prepared = prepared.await.unwrap();
+    let payload = Reflect::get(&prepared, &"payload".into()).unwrap();
+    let field = |name: &str| Reflect::get(&payload, &name.into()).unwrap().as_string();
+    assert_eq!(field("given_name").as_deref(), Some("Somchai"));
+
+    let private_key = Reflect::get(&recipient, &"privateKey".into()).unwrap();
+    let recipient_raw = Reflect::get(&recipient, &"raw".into()).unwrap();
+    let recipient_raw = js_sys::Uint8Array::new(&recipient_raw).to_vec();
+    // HPKE's open of `sealed` under the info of `field`.
+    let open_as = async |sealed: &str, field: &str| -> Result<String, JsValue> {
+        let parts: Vec<&str> = sealed.split('.').collect();
+        assert_eq!(parts[..2], ["hpke1", "reg-1"], "{sealed}");
+        let enc = from_base64url(parts[2]).unwrap();
+        let shared = resolved(dh(&private_key, enc.clone())).await?;
+        let shared = js_sys::Uint8Array::new(&shared).to_vec();
+        let secret = seal::shared_secret(&shared, &enc, &recipient_raw);
+        let keys = seal::key_schedule(&secret, &seal::info("2026.11-1", "register", field));
+        let mut key_nonce = keys.key.to_vec();
+        key_nonce.extend_from_slice(&keys.nonce);
+        let plain = resolved(open(key_nonce, from_base64url(parts[3]).unwrap())).await?;
+        Ok(String::from_utf8(js_sys::Uint8Array::new(&plain).to_vec()).unwrap())
+    };
+    let expected = [
+        ("national_id", "1234545678781"),
+        ("passport", "AA1234567"),
+        ("phone", "+66812345678"),
+    ];
+    for (name, plain) in expected {
+        let sealed = field(name).unwrap_or_else(|| panic!("{name} is sent"));
+        assert!(!sealed.contains(&plain[3..]), "{name} leaks: {sealed}");
+        assert_eq!(open_as(&sealed, name).await.unwrap(), plain);
+    }
+    // Bound to its field: the ID's sealed value does not open as the phone.
+    let national_id = field("national_id").unwrap();
+    assert!(open_as(&national_id, "phone").await.is_err());
+    // Each seal has its own ephemeral key: the same ID never seals the same.
+    let again = resolved(privacy.seal_submission(form.clone().unchecked_into()));
+    let again = Reflect::get(&again.await.unwrap(), &"payload".into()).unwrap();
+    let again = Reflect::get(&again, &"national_id".into()).unwrap();
+    assert_ne!(again.as_string().unwrap(), national_id);
+
+    privacy.destroy();
+    form.remove();
+}
+
+#[wasm_bindgen_test]
+async fn without_a_key_a_sealed_form_is_not_sent_and_says_why() {
+    let policy = policy_with_keys(&js_sys::Array::new());
+    let mut privacy = Privacy::start(Some(
+        options(&[
+            ("storage", "memory".into()),
+            ("lang", "en".into()),
+            ("policy", policy),
+        ])
+        .unchecked_into(),
+    ))
+    .unwrap();
+    let form = register_form(
+        "<input name=national_id value='1234545678781'><button type=submit data-privacy-submit>Send</button>",
+    );
+    let refused = resolved(privacy.seal_submission(form.clone().unchecked_into())).await;
+    let message = Reflect::get(&refused.unwrap_err(), &"message".into()).unwrap();
+    assert_eq!(
+        message.as_string().as_deref(),
+        Some("sealSubmission: the policy has no usable key to seal to")
+    );
+    privacy.attach_form(form.clone().unchecked_into()).unwrap();
+    let status = form
+        .query_selector("[data-privacy-form-status]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        status.text_content().as_deref(),
+        Some(
+            "Cannot send: the service's key for encrypting ID numbers is missing. Please try again later."
+        ),
+        "said before anyone types"
+    );
     privacy.destroy();
     form.remove();
 }

@@ -1,7 +1,15 @@
 // The demo server for mohprompt-privacy: static files under the strict CSP the module must live
 // with, plus the JSON-lines endpoints (the web page's registrations, the LIFF page's certificate
-// requests, consent receipts) and the demo analytics endpoint. Node built-ins only, so `make run`
-// and the browser tests need no install.
+// requests, consent receipts) and the demo analytics endpoint. Node built-ins, and @hpke/core for
+// sealed fields (npm packages come with scripts/setup.sh, which `make run` runs first).
+//
+// Sealed fields: at start the server makes an HPKE key pair (www/sealing.mjs) and serves
+// /policy.json with `keys` listing its public key only. A form field the policy declares with the
+// operator `seal` must arrive sealed to that key for this policy version, form and field, and
+// hold what its kind needs; otherwise the whole body is refused (400 malformed, 422 otherwise)
+// with the field and the reason, never the value, and nothing is stored. What is stored is the
+// body as received: the sealed strings, never the plaintext, which is dropped once checked. The
+// private key stays in memory; a restart makes a new one with a new kid.
 //
 // Consent receipts are stored once per receipt_id: the module retries a delivery whose answer it
 // did not see, so the same receipt may arrive again, and it must count once. A duplicate gets the
@@ -17,10 +25,12 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SealError, checkSealedBody, createRecipient } from './sealing.mjs';
 
 const WWW_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = path.dirname(WWW_DIR);
 const HOST = '127.0.0.1';
+const POLICY_FILE = path.join(REPO_DIR, 'policy', 'mohprompt.json');
 
 // The policy every page is served under; the module and the demo must work inside it.
 export const CONTENT_SECURITY_POLICY =
@@ -53,25 +63,32 @@ const MAX_BODY_BYTES = 64 * 1024;
  * @param {Record<string,string>|Array<[string,string]>} [options.extraRoots]
  *   more static roots, URL prefix → directory, e.g. { '/bench/': '/abs/benches/pages' }.
  *   They are looked up before the default ones, so a test may also replace `/pkg/`.
+ * @param {string} [options.policyFile]  the policy to serve and to check sealed fields against;
+ *   default: policy/mohprompt.json. Read on every request, so an edit shows without a restart.
  * @returns {Promise<{url: string, close: () => Promise<void>, registerFile: string,
- *   certificateFile: string, receiptsFile: string}>}
+ *   certificateFile: string, receiptsFile: string,
+ *   seal: {kid: string, publicKey: string, recipientKey: CryptoKeyPair}}>}
+ *   `seal` is this run's recipient: its kid, its public key as published (base64url of the
+ *   65-byte point) and the @hpke/core key pair, for tests that open values themselves.
  */
-export async function startServer({ port = 8080, dataDir, extraRoots } = {}) {
+export async function startServer({ port = 8080, dataDir, extraRoots, policyFile = POLICY_FILE } = {}) {
   const dir = dataDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-demo-')));
   await fsp.mkdir(dir, { recursive: true });
   const registerFile = path.join(dir, 'register.jsonl');
   const certificateFile = path.join(dir, 'certificate.jsonl');
   const receiptsFile = path.join(dir, 'consent-receipts.jsonl');
+  const recipient = await createRecipient();
+  const publishPolicy = () => publishedPolicy(policyFile, recipient);
 
   const routes = staticRoutes(extraRoots);
   const jsonLinesEndpoints = {
-    '/api/register': { file: registerFile, status: 200 },
-    '/api/certificate': { file: certificateFile, status: 200 },
+    '/api/register': { file: registerFile, status: 200, check: sealCheck(recipient, policyFile, 'register') },
+    '/api/certificate': { file: certificateFile, status: 200, check: sealCheck(recipient, policyFile, 'certificate') },
     '/api/consent-receipts': { file: receiptsFile, status: 204, once: await receiptLedger(receiptsFile) },
   };
 
   const server = http.createServer((req, res) => {
-    handle(req, res, routes, jsonLinesEndpoints).catch((err) => {
+    handle(req, res, routes, jsonLinesEndpoints, publishPolicy).catch((err) => {
       console.error('demo server error:', err);
       if (!res.headersSent) send(res, 500, 'Internal Server Error');
       else res.destroy();
@@ -93,7 +110,37 @@ export async function startServer({ port = 8080, dataDir, extraRoots } = {}) {
       server.closeAllConnections();
       server.close(() => resolve());
     });
-  return { url, close, registerFile, certificateFile, receiptsFile };
+  const { kid, publicKey, recipientKey } = recipient;
+  const seal = Object.freeze({ kid, publicKey, recipientKey });
+  return { url, close, registerFile, certificateFile, receiptsFile, seal };
+}
+
+async function readPolicy(policyFile) {
+  return JSON.parse(await fsp.readFile(policyFile, 'utf8'));
+}
+
+/** The policy the browser gets: the file's, with `keys` listing this run's public key only. */
+async function publishedPolicy(policyFile, recipient) {
+  const policy = await readPolicy(policyFile);
+  return `${JSON.stringify({ ...policy, keys: [recipient.keyEntry] }, null, 2)}\n`;
+}
+
+/**
+ * The check of one form's body: its sealed fields (by the policy as it is now) must open and
+ * hold what their kinds need. Resolves to null when the body may be stored, or to the SealError
+ * that says which field failed and why.
+ */
+function sealCheck(recipient, policyFile, formId) {
+  return async (body) => {
+    const policy = await readPolicy(policyFile);
+    try {
+      await checkSealedBody(recipient, policy, formId, body);
+      return null;
+    } catch (err) {
+      if (err instanceof SealError) return err;
+      throw err;
+    }
+  };
 }
 
 function staticRoutes(extraRoots) {
@@ -110,7 +157,7 @@ function withSlashes(prefix) {
   return p;
 }
 
-async function handle(req, res, routes, jsonLinesEndpoints) {
+async function handle(req, res, routes, jsonLinesEndpoints, publishPolicy) {
   let pathname;
   try {
     pathname = new URL(req.url, 'http://localhost').pathname;
@@ -136,7 +183,7 @@ async function handle(req, res, routes, jsonLinesEndpoints) {
   }
 
   if (pathname === '/policy.json') {
-    return sendFile(req, res, path.join(REPO_DIR, 'policy', 'mohprompt.json'));
+    return sendText(req, res, 200, MIME_TYPES['.json'], await publishPolicy());
   }
 
   const file = resolveStatic(pathname, routes);
@@ -190,7 +237,7 @@ async function sendFile(req, res, file) {
     .pipe(res);
 }
 
-async function appendJsonLine(req, res, { file, status, once }) {
+async function appendJsonLine(req, res, { file, status, once, check }) {
   const type = String(req.headers['content-type'] ?? '');
   // sendBeacon may send text/plain; anything that parses as a JSON object is accepted.
   if (type && !/^(application\/json|text\/plain)\b/i.test(type)) {
@@ -211,6 +258,11 @@ async function appendJsonLine(req, res, { file, status, once }) {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return send(res, 400, 'Bad Request: body must be a JSON object');
+  }
+  if (check) {
+    const refusal = await check(value);
+    // Only the field and the reason go back; the value (sealed or not) is neither echoed nor kept.
+    if (refusal) return send(res, refusal.status, `${http.STATUS_CODES[refusal.status]}: ${refusal.message}`);
   }
   // One object per line; JSON.stringify never emits a raw newline, so a line is a record.
   const append = () => fsp.appendFile(file, `${JSON.stringify(value)}\n`, 'utf8');
@@ -310,6 +362,17 @@ function securityHeaders() {
   };
 }
 
+/** A generated body (not a file) with the same headers as a served file. */
+function sendText(req, res, status, type, text) {
+  res.writeHead(status, {
+    ...securityHeaders(),
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : text);
+}
+
 function send(res, status, text = '', extraHeaders = {}) {
   const headers = { ...securityHeaders(), 'Cache-Control': 'no-store', ...extraHeaders };
   if (status === 204 || text === '') {
@@ -343,6 +406,7 @@ if (isMain()) {
   console.log(`form submissions (JSON lines): ${server.registerFile}`);
   console.log(`certificate requests (JSON lines): ${server.certificateFile}`);
   console.log(`consent receipts (JSON lines): ${server.receiptsFile}`);
+  console.log(`sealed fields open with key ${server.seal.kid} (new at every start; private key in memory only)`);
   console.log('Ctrl+C to stop.');
   let stopping = false;
   const stop = (signal) => {

@@ -8,6 +8,7 @@ mod form;
 mod gating;
 mod privacy;
 mod receipts;
+pub mod seal;
 mod signals;
 mod store;
 mod typing;

@@ -11,22 +11,24 @@ use super::dom;
 use super::form::{self, ATTACHED};
 use super::gating;
 use super::receipts;
+use super::seal as webcrypto;
 use super::signals;
 use super::store::{ConsentStore, Stored};
 use super::typing;
 use crate::consent::{Choice, Consent, State};
 use crate::consent_mode;
 use crate::fields::{self, FieldAction, FieldKind, FieldReport, Problem, Submission};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
 use crate::masking::{self, MaskOperator, OperatorError};
 use crate::policy::{CookiePattern, MOHPROMPT_POLICY, Policy};
 use crate::receipt::{self, Issuer, Occasion, ReceiptLog};
+use crate::seal::SealError;
 use alloc::borrow::ToOwned;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::RefCell;
-use js_sys::{Array, Function, JSON, Object, Reflect};
+use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element, Event, HtmlDialogElement, KeyboardEvent};
 
@@ -375,6 +377,14 @@ impl Privacy {
                 }
             }
         }
+        // Say before anyone types that this form cannot be sent here.
+        let seals = entry
+            .fields
+            .iter()
+            .any(|f| f.operator == MaskOperator::Seal);
+        if let Some(why) = webcrypto::unavailable(&inner.policy.keys).filter(|_| seals) {
+            form_status(&form, seal_problem(inner.lang.words(), why));
+        }
         Ok(())
     }
 
@@ -382,33 +392,43 @@ impl Privacy {
     /// now (only declared, filled fields whose purposes are allowed, each
     /// after its operator) and what was done to each control. Records
     /// nothing and changes nothing on the page. Throws when the form is not
-    /// in the policy or an operator cannot run here.
+    /// in the policy or an operator cannot run here, and for a form with
+    /// sealed fields, which `sealSubmission` prepares.
     #[wasm_bindgen(js_name = prepareSubmission)]
     pub fn prepare_submission(&self, form: HtmlFormElement) -> Result<JsValue, JsError> {
-        let form: Element = form.unchecked_into();
-        let id = form.get_attribute("data-privacy-form").unwrap_or_default();
-        let prepared = {
-            let inner = self.shared.borrow();
-            inner.prepare(&id, &inner.typed_values(&form))
+        let (id, submission) = prepared(&self.shared, "prepareSubmission", form)?;
+        if !submission.to_seal.is_empty() {
+            return Err(JsError::new(
+                "prepareSubmission: this form has sealed fields; sealSubmission(form) prepares it (a Promise)",
+            ));
+        }
+        Ok(submission_object(&id, &submission))
+    }
+
+    /// `Promise<{ payload, report }>`: as `prepareSubmission`, with each
+    /// field the policy seals encrypted to the recipient's key
+    /// (`hpke1.<kid>.<enc>.<ciphertext>`). Rejects, and nothing may be
+    /// sent, where a field cannot be sealed: an insecure page has no
+    /// WebCrypto, or the policy has no usable key.
+    #[wasm_bindgen(js_name = sealSubmission)]
+    pub fn seal_submission(&self, form: HtmlFormElement) -> Promise {
+        let (id, submission) = match prepared(&self.shared, "sealSubmission", form) {
+            Ok(prepared) => prepared,
+            Err(e) => return Promise::reject(&e.into()),
         };
-        let submission = match prepared {
-            None => {
-                return Err(JsError::new(
-                    "prepareSubmission: the form is not in the policy",
-                ));
-            }
-            Some(Err(e)) => {
-                let mut message = String::from("prepareSubmission: ");
-                message.push_str(e.as_str());
-                return Err(JsError::new(&message));
-            }
-            Some(Ok(submission)) => submission,
-        };
-        let out = Object::new();
-        let payload = JSON::parse(&payload_json(&submission)).unwrap_or_default();
-        let _ = Reflect::set(&out, &"payload".into(), &payload);
-        let _ = Reflect::set(&out, &"report".into(), &report_object(&id, &submission));
-        Ok(out.into())
+        seal_then(
+            &self.shared,
+            &id.clone(),
+            submission,
+            move |sealed| match sealed {
+                Ok(submission) => Ok(submission_object(&id, &submission)),
+                Err(why) => {
+                    let mut message = String::from("sealSubmission: ");
+                    message.push_str(why.as_str());
+                    Err(JsError::new(&message).into())
+                }
+            },
+        )
     }
 
     /// The consent receipts recorded on this device, oldest first (at most 100).
@@ -628,6 +648,79 @@ impl Inner {
 }
 
 /// The policy and the exact text it was read from (receipts hash it).
+/// `prepare` for a form element: its id and its submission, or the error
+/// `method` (a JS API name) throws.
+fn prepared(
+    shared: &Shared,
+    method: &str,
+    form: HtmlFormElement,
+) -> Result<(String, Submission), JsError> {
+    let form: Element = form.unchecked_into();
+    let id = form.get_attribute("data-privacy-form").unwrap_or_default();
+    let inner = shared.borrow();
+    let mut message = String::from(method);
+    message.push_str(": ");
+    match inner.prepare(&id, &inner.typed_values(&form)) {
+        Some(Ok(submission)) => return Ok((id, submission)),
+        Some(Err(e)) => message.push_str(e.as_str()),
+        None => message.push_str("the form is not in the policy"),
+    }
+    Err(JsError::new(&message))
+}
+
+/// Seals the fields of `submission` that wait for it, then calls `done`
+/// with the submission, those fields now in its payload, or with why not.
+/// The promise settles as `done` returns (or throws).
+fn seal_then(
+    shared: &Shared,
+    id: &str,
+    mut submission: Submission,
+    done: impl FnOnce(Result<Submission, SealError>) -> Result<JsValue, JsValue> + 'static,
+) -> Promise {
+    let sealing = {
+        let inner = shared.borrow();
+        webcrypto::seal_fields(
+            &inner.policy.keys,
+            &inner.policy.version,
+            id,
+            &submission.to_seal,
+        )
+    };
+    let promise = match sealing {
+        Ok(promise) => promise,
+        Err(why) => {
+            return match done(Err(why)) {
+                Ok(value) => Promise::resolve(&value),
+                Err(error) => Promise::reject(&error),
+            };
+        }
+    };
+    // One callback for either outcome: the sealed strings, or an error.
+    let settled = Closure::once_into_js(move |outcome: JsValue| {
+        let sealed: Option<Vec<String>> = outcome
+            .dyn_ref::<Array>()
+            .map(|list| list.iter().filter_map(|v| v.as_string()).collect());
+        done(match sealed {
+            Some(sealed) if sealed.len() == submission.to_seal.len() => {
+                let names = submission.to_seal.drain(..).map(|(name, _)| name);
+                submission.payload.extend(names.zip(sealed));
+                Ok(submission)
+            }
+            _ => Err(SealError::Failed),
+        })
+    });
+    receipts::on_settled(&promise, settled.unchecked_ref())
+}
+
+/// `{ payload, report }` of `sealSubmission` and `prepareSubmission`.
+fn submission_object(id: &str, submission: &Submission) -> JsValue {
+    let out = Object::new();
+    let payload = JSON::parse(&payload_json(submission)).unwrap_or_default();
+    let _ = Reflect::set(&out, &"payload".into(), &payload);
+    let _ = Reflect::set(&out, &"report".into(), &report_object(id, submission));
+    out.into()
+}
+
 fn load_policy(value: &JsValue) -> Result<(Policy, String), JsError> {
     let text = if value.is_undefined() || value.is_null() {
         return Ok((Policy::mohprompt(), MOHPROMPT_POLICY.to_owned()));
@@ -1373,35 +1466,78 @@ fn on_submit(shared: &Shared, event: &Event) {
     decide(shared, &choices, &method);
 
     let prepared = shared.borrow().prepare(&id, &values);
-    let words = shared.borrow().lang.words();
-    let Some(Ok(submission)) = prepared else {
-        form_status(&form, words.cannot_protect);
-        if let Some(Err(e)) = prepared {
-            let mut message = String::from("privacy: the form was not sent: ");
-            message.push_str(e.as_str());
-            web_sys::console::warn_1(&message.into());
-        }
-        let report = Object::new();
-        let _ = Reflect::set(&report, &"form".into(), &id.as_str().into());
-        announce_submit(shared, &id, false, 0, &report.into());
-        return;
+    let submission = match prepared {
+        Some(Ok(submission)) => submission,
+        Some(Err(e)) => return refuse(shared, &form, &id, None, e.as_str()),
+        None => return,
     };
-    form_status(&form, words.sending);
+    if submission.to_seal.is_empty() {
+        return send(shared, &form, &id, &submission);
+    }
+    // Sealing is asynchronous (WebCrypto): say why at once where it cannot
+    // start, else seal, then send. Nothing is sent unsealed.
+    if let Some(why) = webcrypto::unavailable(&shared.borrow().policy.keys) {
+        return refuse(shared, &form, &id, Some(why), why.as_str());
+    }
+    form_status(&form, shared.borrow().lang.words().sending);
     set_submitting(&form, true);
-    let report = report_object(&id, &submission);
+    let after = shared.clone();
+    let _ = seal_then(shared, &id.clone(), submission, move |sealed| {
+        match sealed {
+            Ok(submission) => send(&after, &form, &id, &submission),
+            Err(why) => {
+                set_submitting(&form, false);
+                refuse(&after, &form, &id, Some(why), why.as_str());
+            }
+        }
+        Ok(JsValue::UNDEFINED)
+    });
+}
+
+/// Sends a prepared submission of `form`: shows that it is on its way and
+/// POSTs it to the form's action; `on_sent` handles the answer.
+fn send(shared: &Shared, form: &Element, id: &str, submission: &Submission) {
+    form_status(form, shared.borrow().lang.words().sending);
+    set_submitting(form, true);
+    let report = report_object(id, submission);
     let (deliver, action) = {
         let mut inner = shared.borrow_mut();
         inner.sending.push((form.clone(), report));
-        let action = Reflect::get(&form, &"action".into())
+        let action = Reflect::get(form, &"action".into())
             .ok()
             .and_then(|a| a.as_string())
             .unwrap_or_default();
         (inner.deliver.clone(), action)
     };
     if let Some(deliver) = deliver {
-        let done = receipts::with_first_argument(&deliver, &form);
-        receipts::post(&action, &payload_json(&submission), &done);
+        let done = receipts::with_first_argument(&deliver, form);
+        receipts::post(&action, &payload_json(submission), &done);
     }
+}
+
+/// What a form with sealed fields says when they cannot be sealed.
+fn seal_problem(words: &Words, why: SealError) -> &'static str {
+    match why {
+        SealError::NoWebCrypto => words.seal_insecure,
+        SealError::NoKey => words.seal_no_key,
+        SealError::Failed => words.cannot_protect,
+    }
+}
+
+/// Does not send `form`, and says why: on the form in the page's language
+/// (for a sealing problem, which one), and `reason` on the console.
+fn refuse(shared: &Shared, form: &Element, id: &str, seal: Option<SealError>, reason: &str) {
+    let words = shared.borrow().lang.words();
+    form_status(
+        form,
+        seal.map_or(words.cannot_protect, |why| seal_problem(words, why)),
+    );
+    let mut message = String::from("privacy: the form was not sent: ");
+    message.push_str(reason);
+    web_sys::console::warn_1(&message.into());
+    let report = Object::new();
+    let _ = Reflect::set(&report, &"form".into(), &id.into());
+    announce_submit(shared, id, false, 0, &report.into());
 }
 
 /// What the receiver answered to a form's POST (`outcome` is a Response or an error).

@@ -16,7 +16,7 @@ use web_sys::RequestInit;
 extern "C" {
     type Settling;
     #[wasm_bindgen(method, js_name = then)]
-    fn then(this: &Settling, on_fulfilled: &Function, on_rejected: &Function);
+    fn then(this: &Settling, on_fulfilled: &Function, on_rejected: &Function) -> Promise;
 
     type Bindable;
     #[wasm_bindgen(method)]
@@ -108,8 +108,13 @@ pub fn post(endpoint: &str, json: &str, done: &Function) {
     let headers = Object::new();
     let _ = Reflect::set(&headers, &"content-type".into(), &"application/json".into());
     init.set_headers(&headers);
-    let request: Promise = window.fetch_with_str_and_init(endpoint, &init);
-    request.unchecked_ref::<Settling>().then(done, done);
+    let _ = on_settled(&window.fetch_with_str_and_init(endpoint, &init), done);
+}
+
+/// Calls `done(value_or_error)` once `promise` settles, either way; the
+/// promise returned settles as `done` returns or throws.
+pub fn on_settled(promise: &Promise, done: &Function) -> Promise {
+    promise.unchecked_ref::<Settling>().then(done, done)
 }
 
 /// Calls `callback` once after `ms`.

@@ -91,10 +91,11 @@ test('files are served with their MIME types', async () => {
   }
 });
 
-test('/policy.json is policy/mohprompt.json', async () => {
+test('/policy.json is policy/mohprompt.json with this server\'s sealing key as its only key', async () => {
   const served = await (await fetch(`${server.url}/policy.json`)).json();
   const onDisk = JSON.parse(await fsp.readFile(path.join(REPO, 'policy', 'mohprompt.json'), 'utf8'));
-  assert.deepEqual(served, onDisk);
+  const key = { kid: server.seal.kid, suite: 'DHKEM(P-256, HKDF-SHA256)/HKDF-SHA256/AES-128-GCM', public_key: server.seal.publicKey };
+  assert.deepEqual(served, { ...onDisk, keys: [key] });
 });
 
 test('the demo analytics endpoint answers GET and POST /collect with 204', async () => {
