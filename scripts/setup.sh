@@ -2,7 +2,8 @@
 # Installs what the build (and, with `test`, the tests) need, skipping what
 # is already there. Safe to run again and again; `make` runs it first.
 #   scripts/setup.sh build   wasm32 target, wasm-bindgen CLI, npm packages
-#   scripts/setup.sh test    the above, plus Chromium, Firefox ESR and their drivers, cargo-fuzz
+#   scripts/setup.sh test    the above, plus Chromium, Firefox ESR, WebKitGTK (with Xvfb) and
+#                            their drivers, cargo-fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +49,9 @@ if [ "$need" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  # WebKit (LINE on iOS): WebKitGTK's MiniBrowser and its WebDriver, with a display for it.
+  [ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null || missing+=(xvfb)
   # Thai glyphs, so screenshots of the banner are readable.
   fc-list :lang=th 2>/dev/null | grep -q . || missing+=(fonts-thai-tlwg)
   if [ ${#missing[@]} -gt 0 ]; then

@@ -31,6 +31,9 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 step "DOM tests in headless Firefox ESR (wasm-bindgen-test)"
 scripts/test-firefox.sh
 
+step "smoke test in WebKit (WebKitGTK MiniBrowser)"
+scripts/test-webkit.sh
+
 step "fuzzing: every cargo-fuzz target for 20 s from its seed corpus"
 cargo fmt --manifest-path fuzz/Cargo.toml --check
 scripts/fuzz.sh 20
