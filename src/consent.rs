@@ -357,18 +357,15 @@ fn digits(s: &str, radix: u32) -> Option<u64> {
     })
 }
 
-fn base36(mut n: u64) -> String {
+fn base36(n: u64) -> String {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut buf = Vec::new();
-    loop {
-        buf.push(DIGITS[(n % 36) as usize]);
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.reverse();
-    String::from_utf8(buf).unwrap_or_default()
+    let mut out = if n >= 36 {
+        base36(n / 36)
+    } else {
+        String::new()
+    };
+    out.push(char::from(DIGITS[(n % 36) as usize]));
+    out
 }
 
 pub(crate) fn hex8(n: u32) -> String {

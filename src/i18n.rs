@@ -110,8 +110,6 @@ pub struct Words {
     pub form_consent_intro: &'static str,
     /// After the title of a purpose that is the form's own reason.
     pub form_reason: &'static str,
-    /// Status after the form's choices were recorded.
-    pub form_recorded: &'static str,
     /// Field marks: required, optional, required as one of a group.
     pub marks: [&'static str; 3],
     /// Around a consent purpose's title in the hint at a field that depends on it.
@@ -173,7 +171,6 @@ static THAI: Words = Words {
     form_notices_intro: "เราใช้ข้อมูลในแบบฟอร์มนี้เพื่อเรื่องต่อไปนี้ ซึ่งไม่ต้องขอความยินยอม",
     form_consent_intro: "เรื่องต่อไปนี้ท่านเลือกได้ทีละข้อ ไม่ติ๊กก็ใช้บริการได้ตามปกติ",
     form_reason: " (จำเป็นสำหรับแบบฟอร์มนี้)",
-    form_recorded: "บันทึกการเลือกของท่านแล้ว",
     marks: ["จำเป็น", "ไม่บังคับ", "จำเป็นอย่างใดอย่างหนึ่ง"],
     depends: ["ส่งเฉพาะเมื่อท่านเลือก “", "” ด้านล่าง"],
     problems: [
@@ -229,7 +226,6 @@ static ENGLISH: Words = Words {
     form_notices_intro: "We use the data in this form for the following, which does not need your consent.",
     form_consent_intro: "These are your choice, one by one. Leave a box unticked and the service works the same.",
     form_reason: " (needed for this form)",
-    form_recorded: "Your choices were recorded.",
     marks: ["Required", "Optional", "Required: one of two"],
     depends: ["Sent only if you tick “", "” below."],
     problems: [

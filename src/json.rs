@@ -149,6 +149,7 @@ const MAX_DEPTH: usize = 64;
 /// ```
 pub fn parse(input: &str) -> Result<Value, SyntaxError> {
     let mut reader = Reader {
+        text: input,
         bytes: input.as_bytes(),
         pos: 0,
     };
@@ -161,6 +162,7 @@ pub fn parse(input: &str) -> Result<Value, SyntaxError> {
 }
 
 struct Reader<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
@@ -313,9 +315,9 @@ impl Reader<'_> {
                 }
                 self.pos += 1;
             }
-            // The input is a &str and we only stop on ASCII bytes, so this
-            // slice falls on character boundaries.
-            out.push_str(core::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or_default());
+            // We only stop on ASCII bytes, so this slice of the input falls
+            // on character boundaries.
+            out.push_str(self.text.get(start..self.pos).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;

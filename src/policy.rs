@@ -12,8 +12,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-/// The policy bundled into the module: the Mor Prom default.
-pub const MOHPROMPT_POLICY: &str = include_str!("../policy/mohprompt.json");
+/// The policy bundled into the module: the Mor Prom default,
+/// `policy/mohprompt.json` without the whitespace between tokens.
+pub const MOHPROMPT_POLICY: &str = include_str!(concat!(env!("OUT_DIR"), "/mohprompt.json"));
 
 /// A text in both of the page's languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,10 +231,11 @@ pub struct Policy {
     /// How a form's request is linked to the person's LINE account inside
     /// the LIFF mini-app; `None`: never linked.
     pub line: Option<LineLink>,
-    /// The keys fields with the `seal` operator are sealed to, newest
-    /// first; only keys of [`seal::SUITE`] are kept. Empty: a form with
-    /// sealed fields cannot be sent.
-    pub keys: Vec<SealKey>,
+    /// The key fields with the `seal` operator are sealed to: the first of
+    /// the policy's `keys` (newest first) of [`seal::SUITE`]. The others are
+    /// checked and left to the receiver, which still opens what was sealed
+    /// to them. `None`: a form with sealed fields cannot be sent.
+    pub seal_key: Option<SealKey>,
 }
 
 /// The link between a request and the LINE account it came from. LINE's
@@ -256,7 +258,7 @@ impl Policy {
     /// let policy = Policy::from_json(MOHPROMPT_POLICY).unwrap();
     /// assert!(policy.category("necessary").unwrap().always_on);
     ///
-    /// let broken = MOHPROMPT_POLICY.replacen("\"revision\": 1", "\"revision\": 0", 1);
+    /// let broken = MOHPROMPT_POLICY.replacen("\"revision\":1", "\"revision\":0", 1);
     /// let err = Policy::from_json(&broken).unwrap_err();
     /// assert_eq!(err.to_string(), "categories[0].revision: must be a whole number from 1");
     /// ```
@@ -394,16 +396,11 @@ impl Policy {
             Some(node) => Some(line_link(&node, &purposes, &forms)?),
             None => None,
         };
-        let mut keys: Vec<SealKey> = Vec::new();
+        let mut seal_key = None;
         if let Some(list) = root.optional("keys") {
             for item in list.items()? {
-                let Some(key) = seal_key(&item)? else {
-                    continue;
-                };
-                if keys.iter().any(|k| k.kid == key.kid) {
-                    return Err(item.field("kid")?.problem("duplicate kid"));
-                }
-                keys.push(key);
+                let key = seal_key_of(&item)?;
+                seal_key = seal_key.or(key);
             }
         }
         Ok(Policy {
@@ -414,7 +411,7 @@ impl Policy {
             purposes,
             forms,
             line,
-            keys,
+            seal_key,
         })
     }
 }
@@ -545,7 +542,7 @@ fn content_hash(purpose: &Purpose) -> u32 {
 
 /// A recipient key; `None` for a well-formed key of a suite this module
 /// does not seal with (a policy may list it for newer clients).
-fn seal_key(node: &Node) -> Result<Option<SealKey>, PolicyError> {
+fn seal_key_of(node: &Node) -> Result<Option<SealKey>, PolicyError> {
     node.only_keys(&["kid", "suite", "public_key"])?;
     let kid_node = node.field("kid")?;
     let kid = kid_node.string()?;
@@ -895,6 +892,7 @@ impl<'a> Node<'a> {
         }
     }
 
+    #[inline(never)]
     fn members(&self) -> Result<&'a [(String, Value)], PolicyError> {
         match self.value {
             Value::Object(members) => Ok(members),
@@ -903,6 +901,7 @@ impl<'a> Node<'a> {
     }
 
     /// Refuses keys the schema does not know: a typo must not pass silently.
+    #[inline(never)]
     fn only_keys(&self, known: &[&str]) -> Result<(), PolicyError> {
         for (key, value) in self.members()? {
             if !known.contains(&key.as_str()) {
@@ -917,10 +916,12 @@ impl<'a> Node<'a> {
         Ok(())
     }
 
+    #[inline(never)]
     fn optional(&'a self, key: &'a str) -> Option<Node<'a>> {
         Some(self.child(self.value.get(key)?, Step::Key(key)))
     }
 
+    #[inline(never)]
     fn field(&'a self, key: &'a str) -> Result<Node<'a>, PolicyError> {
         self.members()?;
         self.optional(key)
@@ -937,6 +938,7 @@ impl<'a> Node<'a> {
         }
     }
 
+    #[inline(never)]
     fn string(&self) -> Result<String, PolicyError> {
         match self.value {
             Value::Str(s) if s.trim().is_empty() => Err(self.problem("must not be empty")),
@@ -945,6 +947,7 @@ impl<'a> Node<'a> {
         }
     }
 
+    #[inline(never)]
     fn boolean(&self) -> Result<bool, PolicyError> {
         match self.value {
             Value::Bool(b) => Ok(*b),
@@ -952,6 +955,7 @@ impl<'a> Node<'a> {
         }
     }
 
+    #[inline(never)]
     fn text(&self) -> Result<Text, PolicyError> {
         self.only_keys(&["th", "en"])?;
         Ok(Text {
@@ -1029,7 +1033,7 @@ mod tests {
     }"#;
 
     #[test]
-    fn seal_keys_are_checked_and_other_suites_are_passed_over() {
+    fn the_newest_p256_key_is_sealed_to_and_every_key_is_checked() {
         const P256: &str = "BKkXGcYZXVCFEE9GmouYFNWDj_crYFAeLERm5eZ7MlrJhTbXthoa9LeOW3-VHAkAvoY8QDzmXJv8uTgmVyItGMQ";
         let keys = |list: String| {
             move |t: &mut String| {
@@ -1041,20 +1045,21 @@ mod tests {
         };
         let x25519 = "DHKEM(X25519, HKDF-SHA256)/HKDF-SHA256/AES-128-GCM";
 
-        assert!(
-            Policy::mohprompt().keys.is_empty(),
+        assert_eq!(
+            Policy::mohprompt().seal_key,
+            None,
             "a deployment publishes its own key"
         );
-        let two = format!(
-            "{}, {}",
+        let three = format!(
+            "{}, {}, {}",
             key("next", x25519, "AAAA"),
-            key("reg-2026", seal::SUITE, P256)
+            key("reg-2026", seal::SUITE, P256),
+            key("reg-2025", seal::SUITE, P256)
         );
-        let policy = with(keys(two)).unwrap();
-        assert_eq!(policy.keys.len(), 1, "the X25519 key is not ours to use");
-        assert_eq!(policy.keys[0].kid, "reg-2026");
-        assert_eq!(policy.keys[0].public_key.len(), 65);
-        assert_eq!(policy.keys[0].public_key[0], 4);
+        let sealed_to = with(keys(three)).unwrap().seal_key.expect("a P-256 key");
+        assert_eq!(sealed_to.kid, "reg-2026", "the newest key of this suite");
+        assert_eq!(sealed_to.public_key.len(), 65);
+        assert_eq!(sealed_to.public_key[0], 4);
 
         let cases = [
             (
@@ -1066,16 +1071,12 @@ mod tests {
                 "keys[0].public_key: not base64url without padding",
             ),
             (
-                key("k", seal::SUITE, &P256[..40]),
-                "keys[0].public_key: a P-256 public key is an uncompressed point of 65 bytes",
-            ),
-            (
                 format!(
                     "{}, {}",
                     key("k", seal::SUITE, P256),
-                    key("k", seal::SUITE, P256)
+                    key("k2", seal::SUITE, &P256[..40])
                 ),
-                "keys[1].kid: duplicate kid",
+                "keys[1].public_key: a P-256 public key is an uncompressed point of 65 bytes",
             ),
         ];
         for (list, expected) in cases {

@@ -1,7 +1,7 @@
 //! The JavaScript API: `Privacy.start(options)` and the methods of the
 //! returned object, as listed in the public contract.
 //!
-//! State lives in one `Inner` behind `Rc<RefCell<…>>`, shared with the
+//! State lives in one `Inner` behind `Rc<Cell<…>>` (a `RefCell`), shared with the
 //! document listener (clicks and keys). Anything that can call back into
 //! page code (gated inline scripts, `gtag`, event listeners) runs only after
 //! the borrow is released, so page code may call the API re-entrantly.
@@ -27,7 +27,7 @@ use alloc::borrow::ToOwned;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::RefCell;
+use core::cell::{Ref, RefCell, RefMut};
 use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element, Event, HtmlDialogElement, KeyboardEvent};
@@ -123,6 +123,8 @@ struct Inner {
     endpoint: Option<String>,
     /// The delivery callback, as a JS function (owned by `Privacy`).
     deliver: Option<Function>,
+    /// The callback of a form's sealing, as a JS function (owned by `Privacy`).
+    sealed: Option<Function>,
     /// Receipt ids whose POST has not answered yet.
     in_flight: Vec<String>,
     /// Wait before the next retry; doubles on each failure.
@@ -141,7 +143,39 @@ struct Inner {
     line_user: Option<String>,
 }
 
-type Shared = Rc<RefCell<Inner>>;
+type Shared = Rc<Cell<Inner>>;
+
+/// A `RefCell` whose misuse traps without a message: `RefCell::borrow`'s
+/// panic formats its error, which keeps Rust's formatting code in the wasm.
+/// (The listener is re-entrant and releases every borrow before page code
+/// runs, so a clash is a bug either way.)
+struct Cell<T>(RefCell<T>);
+
+impl<T> Cell<T> {
+    fn new(value: T) -> Self {
+        Cell(RefCell::new(value))
+    }
+
+    fn borrow(&self) -> Ref<'_, T> {
+        self.0.try_borrow().unwrap_or_else(|_| trap())
+    }
+
+    fn borrow_mut(&self) -> RefMut<'_, T> {
+        self.0.try_borrow_mut().unwrap_or_else(|_| trap())
+    }
+
+    fn try_borrow(&self) -> Option<Ref<'_, T>> {
+        self.0.try_borrow().ok()
+    }
+
+    fn try_borrow_mut(&self) -> Option<RefMut<'_, T>> {
+        self.0.try_borrow_mut().ok()
+    }
+}
+
+fn trap() -> ! {
+    core::arch::wasm32::unreachable()
+}
 // `Fn`, not `FnMut`: the browser may call it again while it runs (moving
 // focus fires `focusout` synchronously).
 type Listener = Closure<dyn Fn(Event)>;
@@ -154,6 +188,8 @@ pub struct Privacy {
     listener: Option<Listener>,
     /// Owns the receipt delivery callback for as long as the module runs.
     _delivery: Delivery,
+    /// Owns the sealing callback likewise.
+    _sealed: Delivery,
 }
 
 impl core::fmt::Debug for Privacy {
@@ -265,6 +301,7 @@ impl Privacy {
             log: receipts::load(persistent),
             endpoint,
             deliver: None,
+            sealed: None,
             in_flight: Vec::new(),
             retry_ms: receipts::FIRST_RETRY_MS,
             retry_scheduled: false,
@@ -289,12 +326,15 @@ impl Privacy {
         } else {
             None
         };
-        let shared = Rc::new(RefCell::new(inner));
+        let shared = Rc::new(Cell::new(inner));
         let delivery = deliver_with(&shared);
         shared.borrow_mut().deliver = Some(delivery.as_ref().clone().unchecked_into());
+        let sealed = sealed_with(&shared);
+        shared.borrow_mut().sealed = Some(sealed.as_ref().clone().unchecked_into());
         let privacy = Privacy {
             listener: Some(listen(&shared)),
             _delivery: delivery,
+            _sealed: sealed,
             shared,
         };
         after_decision(&privacy.shared, GPC, &[], &refused, signalled);
@@ -382,7 +422,8 @@ impl Privacy {
             .fields
             .iter()
             .any(|f| f.operator == MaskOperator::Seal);
-        if let Some(why) = webcrypto::unavailable(&inner.policy.keys).filter(|_| seals) {
+        if let Some(why) = webcrypto::unavailable(inner.policy.seal_key.as_ref()).filter(|_| seals)
+        {
             form_status(&form, seal_problem(inner.lang.words(), why));
         }
         Ok(())
@@ -416,19 +457,25 @@ impl Privacy {
             Ok(prepared) => prepared,
             Err(e) => return Promise::reject(&e.into()),
         };
-        seal_then(
+        let target = submission_object(&id, &submission);
+        if submission.to_seal.is_empty() {
+            return Promise::resolve(&target);
+        }
+        let mut failure = String::from("sealSubmission: ");
+        let reason = SealError::Failed.as_str();
+        match start_sealing(
             &self.shared,
-            &id.clone(),
-            submission,
-            move |sealed| match sealed {
-                Ok(submission) => Ok(submission_object(&id, &submission)),
-                Err(why) => {
-                    let mut message = String::from("sealSubmission: ");
-                    message.push_str(why.as_str());
-                    Err(JsError::new(&message).into())
-                }
-            },
-        )
+            &id,
+            &submission,
+            &target,
+            &(failure.clone() + reason),
+        ) {
+            Ok(sealing) => sealing,
+            Err(why) => {
+                failure.push_str(why.as_str());
+                Promise::reject(&JsError::new(&failure).into())
+            }
+        }
     }
 
     /// The consent receipts recorded on this device, oldest first (at most 100).
@@ -668,48 +715,19 @@ fn prepared(
     Err(JsError::new(&message))
 }
 
-/// Seals the fields of `submission` that wait for it, then calls `done`
-/// with the submission, those fields now in its payload, or with why not.
-/// The promise settles as `done` returns (or throws).
-fn seal_then(
+/// Starts sealing the fields of `submission` that wait for it into
+/// `target` (its `{ payload, report }`): a promise of `target` or of an
+/// error `failure`. `Err` where sealing cannot start here.
+fn start_sealing(
     shared: &Shared,
     id: &str,
-    mut submission: Submission,
-    done: impl FnOnce(Result<Submission, SealError>) -> Result<JsValue, JsValue> + 'static,
-) -> Promise {
-    let sealing = {
-        let inner = shared.borrow();
-        webcrypto::seal_fields(
-            &inner.policy.keys,
-            &inner.policy.version,
-            id,
-            &submission.to_seal,
-        )
-    };
-    let promise = match sealing {
-        Ok(promise) => promise,
-        Err(why) => {
-            return match done(Err(why)) {
-                Ok(value) => Promise::resolve(&value),
-                Err(error) => Promise::reject(&error),
-            };
-        }
-    };
-    // One callback for either outcome: the sealed strings, or an error.
-    let settled = Closure::once_into_js(move |outcome: JsValue| {
-        let sealed: Option<Vec<String>> = outcome
-            .dyn_ref::<Array>()
-            .map(|list| list.iter().filter_map(|v| v.as_string()).collect());
-        done(match sealed {
-            Some(sealed) if sealed.len() == submission.to_seal.len() => {
-                let names = submission.to_seal.drain(..).map(|(name, _)| name);
-                submission.payload.extend(names.zip(sealed));
-                Ok(submission)
-            }
-            _ => Err(SealError::Failed),
-        })
-    });
-    receipts::on_settled(&promise, settled.unchecked_ref())
+    submission: &Submission,
+    target: &JsValue,
+    failure: &str,
+) -> Result<Promise, SealError> {
+    let inner = shared.borrow();
+    let (key, version) = (inner.policy.seal_key.as_ref(), &inner.policy.version);
+    webcrypto::seal_fields(key, version, id, &submission.to_seal, target, failure)
 }
 
 /// `{ payload, report }` of `sealSubmission` and `prepareSubmission`.
@@ -1276,7 +1294,7 @@ fn on_focusout(shared: &Shared, event: &Event) {
     };
     // Focus also moves while the module itself works (a dialog opening):
     // that is no person leaving a field, and the state is busy.
-    let Ok(inner) = shared.try_borrow() else {
+    let Some(inner) = shared.try_borrow() else {
         return;
     };
     let Some(entry) = inner.policy.form(&id) else {
@@ -1317,7 +1335,7 @@ fn on_focusout(shared: &Shared, event: &Event) {
     {
         return;
     }
-    let Ok(mut inner) = shared.try_borrow_mut() else {
+    let Some(mut inner) = shared.try_borrow_mut() else {
         return;
     };
     inner.concealed.retain(|(c, _)| *c != control);
@@ -1338,7 +1356,7 @@ fn on_focusin(shared: &Shared, event: &Event) {
 
 /// Puts the typed value back into a concealed control.
 fn reveal(shared: &Shared, control: &Element) {
-    let Ok(mut inner) = shared.try_borrow_mut() else {
+    let Some(mut inner) = shared.try_borrow_mut() else {
         return;
     };
     let Some(i) = inner.concealed.iter().position(|(c, _)| c == control) else {
@@ -1372,7 +1390,7 @@ fn on_reveal(shared: &Shared, button: &Element) {
     let (Some(kind), false) = (kind, typed.trim().is_empty()) else {
         return;
     };
-    if let Ok(mut inner) = shared.try_borrow_mut() {
+    if let Some(mut inner) = shared.try_borrow_mut() {
         inner.concealed.push((control.clone(), typed.clone()));
     }
     typing::show(&control, &name, &typing::masked_text(kind, &typed), true);
@@ -1381,7 +1399,7 @@ fn on_reveal(shared: &Shared, button: &Element) {
 /// The declared kind of control `name` of form `id`; `None` when it is not
 /// declared, or while the module is busy (focus moved by the module itself).
 fn field_kind(shared: &Shared, id: &str, name: &str) -> Option<FieldKind> {
-    let inner = shared.try_borrow().ok()?;
+    let inner = shared.try_borrow()?;
     inner.policy.form(id)?.field(name).map(|f| f.kind)
 }
 
@@ -1472,34 +1490,31 @@ fn on_submit(shared: &Shared, event: &Event) {
         None => return,
     };
     if submission.to_seal.is_empty() {
-        return send(shared, &form, &id, &submission);
+        let report = report_object(&id, &submission);
+        return send(shared, &form, report, &payload_json(&submission));
     }
     // Sealing is asynchronous (WebCrypto): say why at once where it cannot
-    // start, else seal, then send. Nothing is sent unsealed.
-    if let Some(why) = webcrypto::unavailable(&shared.borrow().policy.keys) {
-        return refuse(shared, &form, &id, Some(why), why.as_str());
-    }
-    form_status(&form, shared.borrow().lang.words().sending);
-    set_submitting(&form, true);
-    let after = shared.clone();
-    let _ = seal_then(shared, &id.clone(), submission, move |sealed| {
-        match sealed {
-            Ok(submission) => send(&after, &form, &id, &submission),
-            Err(why) => {
-                set_submitting(&form, false);
-                refuse(&after, &form, &id, Some(why), why.as_str());
+    // start, else seal, then send (`sealed_with`). Nothing is sent unsealed.
+    let target = submission_object(&id, &submission);
+    let failure = SealError::Failed.as_str();
+    match start_sealing(shared, &id, &submission, &target, failure) {
+        Ok(sealing) => {
+            form_status(&form, shared.borrow().lang.words().sending);
+            set_submitting(&form, true);
+            if let Some(sealed) = shared.borrow().sealed.clone() {
+                let _ =
+                    receipts::on_settled(&sealing, &receipts::with_first_argument(&sealed, &form));
             }
         }
-        Ok(JsValue::UNDEFINED)
-    });
+        Err(why) => refuse(shared, &form, &id, Some(why), why.as_str()),
+    }
 }
 
-/// Sends a prepared submission of `form`: shows that it is on its way and
+/// Sends `body`, the submission of `form`: shows that it is on its way and
 /// POSTs it to the form's action; `on_sent` handles the answer.
-fn send(shared: &Shared, form: &Element, id: &str, submission: &Submission) {
+fn send(shared: &Shared, form: &Element, report: JsValue, body: &str) {
     form_status(form, shared.borrow().lang.words().sending);
     set_submitting(form, true);
-    let report = report_object(id, submission);
     let (deliver, action) = {
         let mut inner = shared.borrow_mut();
         inner.sending.push((form.clone(), report));
@@ -1511,8 +1526,36 @@ fn send(shared: &Shared, form: &Element, id: &str, submission: &Submission) {
     };
     if let Some(deliver) = deliver {
         let done = receipts::with_first_argument(&deliver, form);
-        receipts::post(&action, &payload_json(submission), &done);
+        receipts::post(&action, body, &done);
     }
+}
+
+/// The callback of a form's sealing: `(form, { payload, report } or error)`.
+/// Sends the sealed payload, or refuses to send anything.
+fn sealed_with(shared: &Shared) -> Delivery {
+    let shared = shared.clone();
+    Closure::new(move |form: JsValue, outcome: JsValue| {
+        let Some(form) = form.dyn_ref::<Element>() else {
+            return;
+        };
+        let payload = Reflect::get(&outcome, &"payload".into()).ok();
+        let body = payload
+            .filter(JsValue::is_object)
+            .and_then(|p| JSON::stringify(&p).ok())
+            .and_then(|b| b.as_string());
+        match body {
+            Some(body) => {
+                let report = Reflect::get(&outcome, &"report".into()).unwrap_or_default();
+                send(&shared, form, report, &body);
+            }
+            None => {
+                set_submitting(form, false);
+                let id = form.get_attribute("data-privacy-form").unwrap_or_default();
+                let why = SealError::Failed;
+                refuse(&shared, form, &id, Some(why), why.as_str());
+            }
+        }
+    })
 }
 
 /// What a form with sealed fields says when they cannot be sealed.

@@ -1,91 +1,74 @@
-//! Sealing in the browser. WebCrypto does the P-256 key agreement and
-//! AES-128-GCM (`seal.js`, a dozen lines of awaits), [`crate::seal`] the
-//! HPKE key schedule between them, called back from there.
-//!
-//! WebCrypto exists only in secure contexts (https, or the loopback
-//! address): elsewhere nothing is sealed and the form is not sent.
+//! Sealing in the browser. HPKE itself is `seal.js`: WebCrypto has every
+//! primitive it needs, so the wasm carries none (a Rust HPKE would add
+//! 22 KB gzip; the README has the figures). This side decides what is
+//! sealed, to which key and under which `info`, and refuses where sealing
+//! cannot run: WebCrypto exists only in secure contexts (https, or the
+//! loopback address).
 
 use crate::seal::{self, SealError, SealKey};
 use alloc::string::String;
-use alloc::vec::Vec;
-use js_sys::{Array, Promise, Reflect};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-// Owned byte arguments: JS gets copies, which outlive this call (a `&[u8]`
-// would be a view of wasm memory that the awaits in between may reuse).
 #[wasm_bindgen(module = "/src/web/seal.js")]
 extern "C" {
+    /// HPKE's single-shot seal of the UTF-8 bytes of `plaintext` under those
+    /// of `info`: a promise of `hpke1.<kid>.<enc>.<ciphertext>`. `aad` and
+    /// `ephemeral` (a WebCrypto key pair) are for RFC 9180's test vectors;
+    /// undefined otherwise.
     #[wasm_bindgen(js_name = hpkeSeal)]
-    fn hpke_seal(
+    pub fn hpke_seal(
         kid: &str,
-        recipient: Vec<u8>,
-        plaintext: Vec<u8>,
-        schedule: JsValue,
-        aad: Vec<u8>,
+        recipient: &Uint8Array,
+        info: &str,
+        plaintext: &str,
+        aad: &JsValue,
         ephemeral: &JsValue,
+    ) -> Promise;
+
+    #[wasm_bindgen(js_name = sealInto)]
+    fn seal_into(
+        target: &JsValue,
+        kid: &str,
+        recipient: &Uint8Array,
+        fields: &Array,
+        failure: &str,
     ) -> Promise;
 }
 
 /// Why sealing cannot even start here: no WebCrypto, or no usable key.
-pub fn unavailable(keys: &[SealKey]) -> Option<SealError> {
+pub fn unavailable(key: Option<&SealKey>) -> Option<SealError> {
     let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok();
     let subtle = crypto.and_then(|c| Reflect::get(&c, &"subtle".into()).ok());
     if !subtle.is_some_and(|s| s.is_object()) {
         Some(SealError::NoWebCrypto)
-    } else if keys.is_empty() {
+    } else if key.is_none() {
         Some(SealError::NoKey)
     } else {
         None
     }
 }
 
-/// Seals each `(field, value)` of form `form` to the first of `keys`: a
-/// promise of their sealed strings, `hpke1.<kid>.<enc>.<ciphertext>`, in
-/// the same order.
+/// Seals each `(field, value)` of form `form` to `key`, into
+/// `target.payload[field]`: a promise of `target`, or a rejection with the
+/// error `failure`. `Err` where sealing cannot start.
 pub fn seal_fields(
-    keys: &[SealKey],
+    key: Option<&SealKey>,
     policy_version: &str,
     form: &str,
     fields: &[(String, String)],
+    target: &JsValue,
+    failure: &str,
 ) -> Result<Promise, SealError> {
-    if let Some(why) = unavailable(keys) {
+    if let Some(why) = unavailable(key) {
         return Err(why);
     }
-    let key = keys.first().ok_or(SealError::NoKey)?;
-    let sealing = Array::new();
+    let key = key.ok_or(SealError::NoKey)?;
+    let list = Array::new();
     for (name, value) in fields {
         let info = seal::info(policy_version, form, name);
-        let plaintext = value.as_bytes();
-        sealing.push(&seal_with(key, info, plaintext, b"", &JsValue::UNDEFINED));
+        list.push(&Array::of3(&name.into(), &info.into(), &value.into()));
     }
-    Ok(Promise::all(&sealing))
-}
-
-/// HPKE's single-shot seal to `key`: a promise of the sealed string.
-/// `ephemeral` is a WebCrypto key pair, or undefined for a fresh one
-/// (always, but in RFC 9180's test vectors, which also set `aad`).
-pub fn seal_with(
-    key: &SealKey,
-    info: Vec<u8>,
-    plaintext: &[u8],
-    aad: &[u8],
-    ephemeral: &JsValue,
-) -> Promise {
-    let recipient = key.public_key.clone();
-    let schedule = Closure::once_into_js(move |dh: Vec<u8>, enc: Vec<u8>| -> Vec<u8> {
-        let shared = seal::shared_secret(&dh, &enc, &recipient);
-        let keys = seal::key_schedule(&shared, &info);
-        let mut out = Vec::from(keys.key);
-        out.extend_from_slice(&keys.nonce);
-        out
-    });
-    let recipient = key.public_key.clone();
-    hpke_seal(
-        &key.kid,
-        recipient,
-        plaintext.into(),
-        schedule,
-        aad.into(),
-        ephemeral,
-    )
+    let recipient = Uint8Array::from(key.public_key.as_slice());
+    Ok(seal_into(target, &key.kid, &recipient, &list, failure))
 }
