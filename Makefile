@@ -16,11 +16,13 @@ test:
 	scripts/setup.sh test
 	scripts/test.sh
 
-# Prints bytes, time to banner against vanilla-cookieconsent, and more; then
-# the identifier engine's native throughput.
+# Prints bytes, time to banner against vanilla-cookieconsent, sealing, and
+# more; then what HPKE in Rust would add to the page instead of WebCrypto,
+# and the identifier engine's native throughput.
 bench: build
 	scripts/setup.sh test
 	node benches/bench.mjs
+	benches/seal-rust.sh
 	cargo bench --bench identifiers
 
 # A long fuzzing run: every target for 10 minutes (make test runs 20 s each).

@@ -60,6 +60,10 @@ const PREPARE_FIELDS = 30;
 const PREPARE_CALLS = 200;
 const PREPARE_WARMUP = 10;
 
+// Sealing one field (sealSubmission on a form whose only filled field is a sealed national ID).
+const SEAL_CALLS = 200;
+const SEAL_WARMUP = 10;
+
 // Identifier throughput through the JS API in Chromium: validateThaiId + maskValue over random
 // IDs, and scanText over about a megabyte of Thai and English text with identifiers in it. Each
 // run goes over all the data once; the first run is a discarded warm-up.
@@ -73,6 +77,7 @@ const MEASUREMENTS = [
   measureBannerTimes,
   measureDecisionCost,
   measurePrepareSubmission,
+  measureSeal,
   measureIdentifierThroughput,
 ];
 
@@ -350,6 +355,66 @@ async function measurePrepareSubmission(ctx) {
     return {
       rows: [{ measurement: 'prepareSubmission', subject: `${PREPARE_FIELDS}-field form in Chromium`, ...summarise(result.micros), unit: 'µs' }],
       detail: { ...result, fields: fields.map((f) => f.declaration), problems },
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The cost of sealing one field in Chromium: privacy.sealSubmission(form) on the demo's register
+ * form with only the national ID filled (so exactly one field is sealed: HPKE with a fresh P-256
+ * key, HKDF, AES-128-GCM, all on WebCrypto), awaited call by call, in the demo page made
+ * cross-origin isolated. Also the bytes of the WebCrypto half (src/web/seal.js) as it is bundled:
+ * minified the way scripts/build.sh minifies the glue.
+ */
+async function measureSeal(ctx) {
+  const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const problems = [];
+  try {
+    const tab = await context.newPage();
+    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    await tab.route((url) => url.pathname === '/', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({
+        response,
+        headers: { ...response.headers(), 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
+      });
+    });
+    await tab.goto(`${ctx.url}/`, { waitUntil: 'load' });
+    await tab.waitForFunction(() => window.privacy !== undefined, null, { timeout: BANNER_TIMEOUT_MS });
+    const result = await tab.evaluate(async ({ calls, warmup }) => {
+      const form = document.querySelector('form[data-privacy-form="register"]');
+      form.elements.namedItem('national_id').value = '1234545678781';
+      const millis = [];
+      let last = null;
+      for (let i = 0; i < warmup + calls; i++) {
+        const t0 = performance.now();
+        last = await window.privacy.sealSubmission(form);
+        const t1 = performance.now();
+        if (i >= warmup) millis.push(t1 - t0);
+      }
+      const sealed = last.report.fields.filter((f) => f.operator === 'seal' && f.action === 'sent').length;
+      return { millis, sealed, value: last.payload.national_id, isolated: window.crossOriginIsolated };
+    }, { calls: SEAL_CALLS, warmup: SEAL_WARMUP });
+    if (result.sealed !== 1) problems.push(`sealSubmission sealed ${result.sealed} fields, not 1`);
+    if (!/^hpke1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{87}\.[A-Za-z0-9_-]+$/.test(result.value ?? '')) {
+      problems.push('sealSubmission did not return a sealed national ID');
+    }
+    if (!result.isolated) problems.push('the sealing page was not cross-origin isolated (coarse timer)');
+
+    const { minify } = await import('terser');
+    const source = readFileSync(path.join(ROOT, 'src/web/seal.js'), 'utf8');
+    const { code } = await minify(source, { module: true, compress: { passes: 2 }, mangle: true });
+    const bytes = Buffer.from(code);
+    const size = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    return {
+      rows: [
+        { measurement: 'seal one field', subject: 'sealSubmission, 1 sealed field, Chromium', ...summarise(result.millis), unit: 'ms' },
+        { measurement: 'transfer size', subject: 'of which sealing on WebCrypto (seal.js, minified)', ...size },
+      ],
+      detail: { ...result, sealJs: size, problems },
     };
   } finally {
     await context.close();
@@ -699,6 +764,12 @@ async function main() {
         `          prepareSubmission: performance.now() around privacy.prepareSubmission(form), ${PREPARE_FIELDS} declared fields`,
         `          (keep, mask, redact, drop; contact granted), ${PREPARE_CALLS} calls after ${PREPARE_WARMUP} discarded ones, in the demo page`,
         `          made cross-origin isolated; timer resolution ${formatCell(prepare.resolutionMicros, { digits: 1 })} µs`,
+      );
+    }
+    if (detail.measureSeal) {
+      header.push(
+        `          seal: performance.now() around await privacy.sealSubmission(form), the register form with only the`,
+        `          national ID filled, ${SEAL_CALLS} calls after ${SEAL_WARMUP} discarded ones, page cross-origin isolated`,
       );
     }
     if (detail.measureIdentifierThroughput) {
