@@ -433,14 +433,14 @@ impl Privacy {
     /// now (only declared, filled fields whose purposes are allowed, each
     /// after its operator) and what was done to each control. Records
     /// nothing and changes nothing on the page. Throws when the form is not
-    /// in the policy or an operator cannot run here, and for a form with
-    /// sealed fields, which `sealSubmission` prepares.
+    /// in the policy or an operator cannot run here, and when a field it
+    /// would send is sealed: `sealSubmission` prepares those.
     #[wasm_bindgen(js_name = prepareSubmission)]
     pub fn prepare_submission(&self, form: HtmlFormElement) -> Result<JsValue, JsError> {
         let (id, submission) = prepared(&self.shared, "prepareSubmission", form)?;
         if !submission.to_seal.is_empty() {
             return Err(JsError::new(
-                "prepareSubmission: this form has sealed fields; sealSubmission(form) prepares it (a Promise)",
+                "prepareSubmission: this form would send sealed fields; sealSubmission(form) prepares it (a Promise)",
             ));
         }
         Ok(submission_object(&id, &submission))

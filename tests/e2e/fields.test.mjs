@@ -2,14 +2,16 @@
 // 2(จ) and 2): the form shows on each label what must be given and what may be, and why each item
 // is asked; it checks what was typed in the page language without ever clearing it; the guarded
 // submit posts JSON with only the declared fields that are filled and whose purposes are allowed,
-// identifiers protected (issue 5: the national ID keyed-hashed, the others masked, the note
-// scanned); a form whose module did not load cannot post at all; a failed post keeps everything
-// for a retry; and nothing a person typed reaches an event.
+// identifiers protected (the national ID, passport and phone sealed to the demo server's key, the
+// e-mail masked, the note scanned); a form whose module did not load, or whose fields cannot be
+// sealed, cannot post at all; a failed post keeps everything for a retry; and nothing a person
+// typed reaches an event.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  useDemo, SEL, THAI_LETTERS, REGISTRATION, REGISTER_ENDPOINT, fillForm, formValues, assertAxeClean, keyedHash,
+  useDemo, SEL, THAI_LETTERS, REGISTRATION, REGISTER_ENDPOINT, fillForm, formValues, assertAxeClean,
+  openSealedBody, SEALED_VALUE,
 } from './harness.mjs';
 
 const demo = useDemo();
@@ -32,9 +34,14 @@ const MARK_TEXT = {
   en: { required: 'Required', optional: 'Optional', one_of: 'Required: one of two' },
 };
 
-// What the operators make of REGISTRATION's identifiers and contact channels: the national ID is
-// keyed-hashed (HMAC-SHA256 of its 13 digits under the demo's key), the others masked.
-const HASHED_ID = keyedHash(REGISTRATION.national_id.replace(/[^0-9]/g, ''));
+// What the operators make of REGISTRATION's identifiers and contact channels: the national ID,
+// the passport and the phone are sealed (HPKE to the demo server's key), each holding its
+// normalised value; the e-mail is masked. The display masks are needles for the event search.
+const SEALED_PLAIN = {
+  national_id: '1234545678781',
+  passport: 'AB1234567',
+  phone: '+66812345678',
+};
 const MASKED = {
   national_id: 'x-xxxx-xxxxx-78-1',
   passport: 'xxxxxx567',
@@ -50,21 +57,25 @@ const RAW_FORMS = [
   'somchaiqz',
 ];
 
-// The body a valid REGISTRATION produces while `contact` is not given: the national ID hashed, the
-// passport masked, the contact channels left out, the note kept (the leak scan finds no identifier
-// in it).
+// The body a valid REGISTRATION produces while `contact` is not given, with its sealed fields opened
+// (openSealedBody: each must be sealed to the demo server and open for its form and field): the
+// national ID and the passport sealed, the contact channels left out, the note kept (the leak scan
+// finds no identifier in it).
 const BODY_WITHOUT_CONTACT = {
   title: REGISTRATION.title,
   given_name: REGISTRATION.given_name,
   family_name: REGISTRATION.family_name,
   date_of_birth: REGISTRATION.date_of_birth,
   nationality: REGISTRATION.nationality,
-  national_id: HASHED_ID,
-  passport: MASKED.passport,
+  national_id: SEALED_PLAIN.national_id,
+  passport: SEALED_PLAIN.passport,
   address: REGISTRATION.address,
   note: REGISTRATION.note,
 };
-const BODY_WITH_CONTACT = { ...BODY_WITHOUT_CONTACT, phone: MASKED.phone, email: MASKED.email };
+const BODY_WITH_CONTACT = { ...BODY_WITHOUT_CONTACT, phone: SEALED_PLAIN.phone, email: MASKED.email };
+
+/** The body with its sealed fields opened with the demo server's key (fails if one does not open). */
+const opened = (body) => openSealedBody(demo, 'register', body);
 
 const sortedKeys = (object) => Object.keys(object ?? {}).sort();
 const EMPTY_FORM = () => Object.fromEntries(declaredNames().map((name) => [name, '']));
@@ -427,7 +438,7 @@ test('leaving a field checks it: a message appears on blur, and fixing the field
 
 // ----- what is sent -----------------------------------------------------------------------------
 
-test('the body posted to /api/register holds only declared, filled fields whose purposes are allowed, masked', async (t) => {
+test('the body posted to /api/register holds only declared, filled fields whose purposes are allowed, sealed or masked', async (t) => {
   const s = await demo.session(t);
   await s.goto('/');
   // Spaces around a kept value are trimmed; an empty optional field is left out.
@@ -442,11 +453,11 @@ test('the body posted to /api/register holds only declared, filled fields whose 
   assert.match(post.contentType, /^application\/json\b/, `the submission's content-type is ${post.contentType}`);
   assert.ok(post.json && typeof post.json === 'object' && !Array.isArray(post.json), `the body is not a JSON object: ${post.body?.slice(0, 200)}`);
   const { address, ...expected } = BODY_WITHOUT_CONTACT;
-  assert.deepEqual(post.json, expected,
+  assert.deepEqual(await opened(post.json), expected,
     'the body must hold the declared, filled fields whose purposes are allowed (no secret_extra, no empty address, ' +
-    'no phone/email without contact), identifiers hashed or masked');
+    'no phone/email without contact), identifiers sealed to the demo server, each opening to its normalised value');
   assert.equal(post.status, 200, 'the demo server did not answer 200');
-  assert.deepEqual((await demo.storedSubmissions()).slice(stored), [expected], 'the server stored something else than the body');
+  assert.deepEqual((await demo.storedSubmissions()).slice(stored), [post.json], 'the server stored something else than the body as sent (sealed)');
   assert.deepEqual(findInRequests(s, [...RAW_FORMS, 'Secretqz']), [],
     'a raw identifier, contact channel or the undeclared control left the page');
 
@@ -469,7 +480,7 @@ test('the body posted to /api/register holds only declared, filled fields whose 
   assert.equal((await s.decisions()).contact, 'unset', 'contact was decided although its box was never ticked');
 });
 
-test('with the contact box ticked, e-mail and phone are sent masked; the consent given stays after the form is reset', async (t) => {
+test('with the contact box ticked, the phone is sent sealed and the e-mail masked; the consent given stays after the form is reset', async (t) => {
   const s = await demo.session(t);
   await s.goto('/');
   await fillForm(s, REGISTRATION);
@@ -478,7 +489,8 @@ test('with the contact box ticked, e-mail and phone are sent masked; the consent
 
   let posts = s.registerPosts();
   assert.equal(posts.length, 1, `expected one POST to ${REGISTER_ENDPOINT}`);
-  assert.deepEqual(posts[0].json, BODY_WITH_CONTACT, 'with contact ticked in the same submit, phone and e-mail must be sent, masked');
+  assert.deepEqual(await opened(posts[0].json), BODY_WITH_CONTACT,
+    'with contact ticked in the same submit, phone (sealed) and e-mail (masked) must be sent');
   assert.equal(event.ok, true, 'privacy:submit detail.ok');
   assert.equal((await s.decisions()).contact, 'granted', 'the ticked contact box was not recorded');
   const formReceipts = (await s.receipts()).filter((r) => r.collection_method === 'form:register');
@@ -495,7 +507,10 @@ test('with the contact box ticked, e-mail and phone are sent masked; the consent
   await s.submitAndWait();
   posts = s.registerPosts();
   assert.equal(posts.length, 2, 'the second registration was not posted');
-  assert.deepEqual(posts[1].json, BODY_WITH_CONTACT, 'the second registration lost the contact channels');
+  assert.deepEqual(await opened(posts[1].json), BODY_WITH_CONTACT, 'the second registration lost the contact channels');
+  for (const name of Object.keys(SEALED_PLAIN)) {
+    assert.notEqual(posts[1].json[name], posts[0].json[name], `${name} was sealed to the same string twice (no fresh ephemeral key?)`);
+  }
   assert.equal((await s.decisions()).contact, 'granted', 'the second registration withdrew contact');
   assert.equal((await s.receipts()).length, receiptsBefore, 'the second registration recorded a decision nobody made');
 });
@@ -510,7 +525,9 @@ test('a field whose purpose was withdrawn in the same submit is left out', async
   await s.page.uncheck(SEL.formPurpose('contact'));
   const event = await s.submitAndWait();
   assert.equal(event.ok, true, 'privacy:submit detail.ok');
-  assert.deepEqual(s.registerPosts().map((p) => p.json), [BODY_WITHOUT_CONTACT], 'phone or e-mail was sent after contact was withdrawn');
+  const posts = s.registerPosts();
+  assert.equal(posts.length, 1, 'expected one POST');
+  assert.deepEqual(await opened(posts[0].json), BODY_WITHOUT_CONTACT, 'phone or e-mail was sent after contact was withdrawn');
   assert.equal((await s.decisions()).contact, 'denied', 'unticking the granted box did not withdraw contact');
 });
 
@@ -547,25 +564,40 @@ test('with the .wasm blocked the form cannot post: not by clicking, not by press
 });
 
 // keyed_hash runs since issue 5 (the demo passes a hashKey); without a key it refuses, which
-// masking.test.mjs checks.
-for (const operator of ['seal']) {
-  test(`a field whose operator is not available yet (${operator}) makes the form refuse to send, and say why`, async (t) => {
-    const s = await demo.session(t);
-    const policy = structuredClone(demo.policy);
-    policy.forms.register.fields.find((f) => f.name === 'national_id').operator = operator;
-    await s.page.route('**/policy.json', (route) => route.fulfill({ json: policy }));
-    await s.goto('/');
-    assert.deepEqual(s.consoleErrors.filter((m) => /policy was rejected/.test(m)), [],
-      `precondition: the policy with a ${operator} field was rejected, so the bundled one was used`);
-    await fillForm(s, REGISTRATION);
-    await s.page.click(SEL.formSubmit);
-    await s.page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').trim() !== '', SEL.formStatusLine);
-    await s.settle();
-    assert.deepEqual(s.registerPosts(), [], `the form was POSTed although national_id's operator ${operator} is not available`);
-    assert.ok((await statusText(s)).length > 0, 'the status line does not say why the form was not sent');
-    assert.deepEqual(await formValues(s), REGISTRATION, 'what was typed changed');
-  });
-}
+// masking.test.mjs checks. A sealed field with no key, or on a page without WebCrypto, is
+// sealing.test.mjs's. Here: a key the loader takes (65 bytes, 0x04 first) that is no point on
+// P-256, so WebCrypto itself cannot seal.
+test('a field that cannot be sealed (the policy\'s key is not a point on P-256) makes the form refuse to send, and say why', async (t) => {
+  const s = await demo.session(t);
+  const policy = structuredClone(demo.policy);
+  assert.equal(policy.forms.register.fields.find((f) => f.name === 'national_id').operator, 'seal', 'precondition: national_id is sealed');
+  assert.equal(policy.keys?.length, 1, 'precondition: the served policy lists one key');
+  const notAPoint = Buffer.concat([Buffer.from([4]), Buffer.alloc(64)]).toString('base64url');
+  policy.keys[0] = { ...policy.keys[0], public_key: notAPoint };
+  await s.page.route('**/policy.json', (route) => route.fulfill({ json: policy }));
+  await s.goto('/?lang=en');
+  assert.deepEqual(s.consoleErrors.filter((m) => /policy was rejected/.test(m)), [],
+    'precondition: the policy with a key that is not a point was rejected, so the bundled one was used');
+  const stored = (await demo.storedSubmissions()).length;
+  await fillForm(s, REGISTRATION);
+  const sealing = await s.page.evaluate((sel) => window.privacy.sealSubmission(document.querySelector(sel)).then(
+    (r) => ({ resolved: JSON.parse(JSON.stringify(r)) }),
+    (err) => ({ rejected: String(err?.message ?? err) }),
+  ), SEL.form);
+  assert.deepEqual(sealing, { rejected: 'sealSubmission: WebCrypto could not seal a field' }, 'sealSubmission with a key that is not a point');
+
+  const event = await s.submitAndWait();
+  assert.equal(event.ok, false, 'privacy:submit detail.ok when nothing could be sealed');
+  assert.deepEqual(s.registerPosts(), [], 'the form was POSTed although its fields could not be sealed');
+  assert.deepEqual((await demo.storedSubmissions()).slice(stored), [], 'something was stored');
+  assert.equal(await statusText(s), 'Cannot send: this page cannot protect some fields the way the policy requires.',
+    'the status line does not say why the form was not sent');
+  assert.ok(s.consoleWarnings.some((w) => w === 'privacy: the form was not sent: WebCrypto could not seal a field'),
+    `no console warning says why: ${JSON.stringify(s.consoleWarnings)}`);
+  assert.deepEqual(await formValues(s), REGISTRATION, 'what was typed changed');
+  assert.equal(await s.page.locator(SEL.formSubmit).isDisabled(), false, 'the submit button stays disabled after the refusal');
+  assert.deepEqual(findInRequests(s, RAW_FORMS), [], 'a raw identifier left the page');
+});
 
 // ----- failure and retry ------------------------------------------------------------------------
 
@@ -616,8 +648,8 @@ test('a failed /api/register (network error, then 500) keeps the form filled, an
   assert.equal(event.status, 200, 'privacy:submit detail.status on the retry');
   const posts = s.registerPosts();
   assert.equal(posts.length, 3, `expected three attempts, got ${posts.length}`);
-  for (const p of posts) assert.deepEqual(p.json, BODY_WITHOUT_CONTACT, 'an attempt sent another body');
-  assert.deepEqual((await demo.storedSubmissions()).slice(stored), [BODY_WITHOUT_CONTACT], 'the retry was not stored once');
+  for (const p of posts) assert.deepEqual(await opened(p.json), BODY_WITHOUT_CONTACT, 'an attempt sent another body');
+  assert.deepEqual((await demo.storedSubmissions()).slice(stored), [posts[2].json], 'the retry was not stored once, as sent');
   assert.deepEqual(await formValues(s), EMPTY_FORM(), 'the form was not reset after the successful retry');
 });
 
@@ -647,19 +679,23 @@ test('privacy:submit carries the report and never a typed value, through the eve
     assert.deepEqual(sortedKeys(d.report), ['fields', 'form', 'undeclared', 'undeclaredNames'], 'the fields of the report');
   }
   const text = JSON.stringify(details).toLowerCase();
-  const needles = [...Object.values(REGISTRATION), ...Object.values(MASKED), HASHED_ID, ...RAW_FORMS, 'Lumpiniqy', 'Notequp', '5678', '@example.com'];
+  const needles = [
+    ...Object.values(REGISTRATION), ...Object.values(MASKED), ...Object.values(SEALED_PLAIN), ...RAW_FORMS,
+    'Lumpiniqy', 'Notequp', '5678', '@example.com', 'hpke1.',
+  ];
   const found = needles.filter((n) => text.includes(n.toLowerCase()));
   assert.deepEqual(found, [], 'a typed or masked value is in a privacy:submit detail');
 });
 
-test('prepareSubmission returns the minimised payload and its report, and changes nothing', async (t) => {
+test('sealSubmission returns the minimised payload, sealed, and its report, and changes nothing; prepareSubmission refuses the sealed fields', async (t) => {
   const s = await demo.session(t);
   await s.goto('/');
-  const prepare = () => s.page.evaluate((sel) => JSON.parse(JSON.stringify(window.privacy.prepareSubmission(document.querySelector(sel)))), SEL.form);
+  // The register form seals its identifiers, so sealSubmission (a Promise) prepares it.
+  const prepare = () => s.page.evaluate(async (sel) => JSON.parse(JSON.stringify(await window.privacy.sealSubmission(document.querySelector(sel)))), SEL.form);
 
   // An empty form: nothing to send, every field empty.
   let result = await prepare();
-  assert.deepEqual(sortedKeys(result), ['payload', 'report'], 'prepareSubmission returns { payload, report }');
+  assert.deepEqual(sortedKeys(result), ['payload', 'report'], 'sealSubmission resolves to { payload, report }');
   assert.deepEqual(result.payload, {}, 'an empty form prepares a non-empty payload');
   assert.equal(result.report.form, 'register', 'report.form');
   assert.deepEqual(sortedKeys(result.report), ['fields', 'form', 'undeclared', 'undeclaredNames'], 'the fields of the report');
@@ -689,24 +725,41 @@ test('prepareSubmission returns the minimised payload and its report, and change
     status: await statusText(s),
   });
   const before = await snapshot();
+  const refused = await s.page.evaluate((sel) => {
+    try {
+      window.privacy.prepareSubmission(document.querySelector(sel));
+      return null;
+    } catch (err) {
+      return String(err?.message ?? err);
+    }
+  }, SEL.form);
+  assert.ok(refused, 'prepareSubmission prepared a form whose filled national ID and passport must be sealed');
+  assert.match(refused, /sealSubmission/, `prepareSubmission's error does not point to sealSubmission: "${refused}"`);
   result = await prepare();
   await s.settle();
-  assert.deepEqual(await snapshot(), before, 'prepareSubmission changed the page, a decision, a receipt, or sent a request');
-  assert.deepEqual(result.payload, BODY_WITHOUT_CONTACT, 'the prepared payload (contact not given yet)');
+  assert.deepEqual(await snapshot(), before, 'sealSubmission or prepareSubmission changed the page, a decision, a receipt, or sent a request');
+  assert.match(result.payload.national_id, SEALED_VALUE, 'the prepared national_id is not sealed');
+  assert.match(result.payload.passport, SEALED_VALUE, 'the prepared passport is not sealed');
+  assert.deepEqual(await opened(result.payload), BODY_WITHOUT_CONTACT, 'the prepared payload (contact not given yet), opened');
   assertReportActions(result.report, {
     title: 'sent', given_name: 'sent', family_name: 'sent', date_of_birth: 'sent', nationality: 'sent',
     national_id: 'sent', passport: 'sent', phone: 'denied', email: 'denied', address: 'sent', note: 'sent',
   }, 'filled form');
   assert.equal(result.report.undeclared, 1, 'report.undeclared');
   assert.deepEqual(result.report.undeclaredNames, ['secret_extra'], 'report.undeclaredNames');
-  assert.deepEqual(findInRequests(s, [...RAW_FORMS, 'Secretqz']), [], 'prepareSubmission sent something');
+  for (const name of Object.keys(SEALED_PLAIN)) {
+    assert.equal(reportByName(result.report, 'filled form')[name].operator, 'seal', `the report's operator of ${name}`);
+  }
+  assert.deepEqual(findInRequests(s, [...RAW_FORMS, 'Secretqz']), [], 'sealSubmission sent something');
 
-  // Once contact is granted, the same form prepares the contact channels, masked.
+  // Once contact is granted, the same form prepares the contact channels: the phone sealed, the e-mail masked.
   await s.page.evaluate(() => window.privacy.set('contact', true));
   result = await prepare();
-  assert.deepEqual(result.payload, BODY_WITH_CONTACT, 'the prepared payload once contact is granted');
+  assert.match(result.payload.phone, SEALED_VALUE, 'the prepared phone is not sealed');
+  assert.deepEqual(await opened(result.payload), BODY_WITH_CONTACT, 'the prepared payload once contact is granted, opened');
   assert.equal(reportByName(result.report, 'contact granted').email.action, 'sent', 'email action once contact is granted');
-  assert.deepEqual(s.registerPosts(), [], 'prepareSubmission posted the form');
+  assert.equal(reportByName(result.report, 'contact granted').phone.action, 'sent', 'phone action once contact is granted');
+  assert.deepEqual(s.registerPosts(), [], 'sealSubmission posted the form');
 });
 
 // ----- accessibility ----------------------------------------------------------------------------

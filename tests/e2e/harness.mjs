@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../www/server.mjs';
+import { openSealed } from '../../www/sealing.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -239,6 +240,60 @@ export function findNeedles(stacks, needles, { redact = [] } = {}) {
   return found;
 }
 
+// ----- sealed fields ---------------------------------------------------------------------------
+// The policy's `seal` operator: the browser encrypts the normalised value with HPKE to the key
+// /policy.json lists (the demo server's, new at every start); only that server's private key,
+// `demo.server.seal`, opens it, and only for the policy version, form and field it was sealed for.
+
+/** The same sealed string with one character in the middle of its ciphertext changed. */
+export function flipCiphertextChar(sealed) {
+  const parts = sealed.split('.');
+  const ct = parts[3];
+  const i = Math.floor(ct.length / 2);
+  parts[3] = ct.slice(0, i) + (ct[i] === 'A' ? 'B' : 'A') + ct.slice(i + 1);
+  return parts.join('.');
+}
+
+/** A sealed value: hpke1.<kid>.<base64url enc>.<base64url ciphertext>. */
+export const SEALED_VALUE = /^hpke1\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+
+/** The names of the fields the served policy seals in `form`. */
+export function sealedFieldNames(policy, form) {
+  const fields = policy.forms?.[form]?.fields;
+  assert.ok(Array.isArray(fields), `the policy has no form "${form}"`);
+  return fields.filter((f) => f.operator === 'seal').map((f) => f.name);
+}
+
+/**
+ * Opens a value the page sent for `form`.`field` with the demo server's private key (@hpke/core,
+ * through www/sealing.mjs) and returns the plaintext. Fails unless the value is a sealed string
+ * naming this server's kid that opens for the served policy's version, this form and this field.
+ */
+export async function openSealedValue(demo, { form, field }, value) {
+  const where = `${form}.${field}`;
+  assert.equal(typeof value, 'string', `${where} is not a string: ${JSON.stringify(value)}`);
+  const parts = SEALED_VALUE.exec(value);
+  assert.ok(parts, `${where} is not a sealed value (hpke1.<kid>.<enc>.<ciphertext>): ${JSON.stringify(value)}`);
+  assert.equal(parts[1], demo.server.seal.kid, `${where} is sealed to another kid than the demo server's`);
+  try {
+    return await openSealed(demo.server.seal, { version: demo.policy.version, form, field }, value);
+  } catch (err) {
+    assert.fail(`${where} does not open with the demo server's key: ${err.message}`);
+  }
+}
+
+/**
+ * `body` (a form's JSON as sent or stored) with every field the policy seals in `form` replaced by
+ * what it opens to (openSealedValue); fields that are not sealed stay as they are.
+ */
+export async function openSealedBody(demo, form, body) {
+  const opened = { ...body };
+  for (const field of sealedFieldNames(demo.policy, form)) {
+    if (Object.hasOwn(opened, field)) opened[field] = await openSealedValue(demo, { form, field }, opened[field]);
+  }
+  return opened;
+}
+
 /** Where the module POSTs consent receipts on the demo page (app.js receiptEndpoint). */
 export const RECEIPTS_ENDPOINT = '/api/consent-receipts';
 
@@ -302,11 +357,17 @@ function plantLocalStorage({ key, value }) {
   }
 }
 
-/** Starts the server and the browser for one test file (before/after hooks). */
-export function useDemo() {
+/**
+ * Starts the server and the browser for one test file (before/after hooks).
+ * @param {object} [options]
+ * @param {string[]} [options.browserArgs] more Chromium switches, after CHROMIUM_ARGS (e.g.
+ *   `--host-resolver-rules=MAP privacy-demo.test 127.0.0.1`, to reach the demo under a name
+ *   that is not a secure context)
+ */
+export function useDemo(options = {}) {
   const demo = {};
   before(async () => {
-    Object.assign(demo, await openDemo());
+    Object.assign(demo, await openDemo(options));
   });
   after(async () => {
     await demo.close?.();
@@ -314,7 +375,7 @@ export function useDemo() {
   return demo;
 }
 
-export async function openDemo() {
+export async function openDemo({ browserArgs = [] } = {}) {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium); never run npx playwright install`);
   }
@@ -322,7 +383,7 @@ export async function openDemo() {
   const server = await startServer({ port: 0, dataDir });
   let browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...browserArgs] });
   } catch (err) {
     await server.close();
     throw err;
@@ -386,11 +447,15 @@ export async function openDemo() {
  * @param {'light'|'dark'} [options.colorScheme]    emulated prefers-color-scheme
  * @param {'reduce'|'no-preference'} [options.reducedMotion] emulated prefers-reduced-motion
  * @param {boolean} [options.allowCspViolations] for the control test that causes one on purpose
+ * @param {string} [options.origin] the origin pages are opened at instead of the server's
+ *   http://127.0.0.1:<port> (e.g. http://privacy-demo.test:<port> with a host-resolver rule, a
+ *   page that is not a secure context); cookies are read for it
  */
 export async function openSession(demo, t, options = {}) {
   const phone = options.mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2, userAgent: LINE_ANDROID_UA } : {};
+  const origin = options.origin ?? demo.url;
   const context = await demo.browser.newContext({
-    baseURL: demo.url,
+    baseURL: origin,
     locale: 'th-TH',
     viewport: options.viewport ?? (options.mobile ? { width: 375, height: 667 } : { width: 1024, height: 768 }),
     colorScheme: options.colorScheme ?? 'light',
@@ -409,13 +474,13 @@ export async function openSession(demo, t, options = {}) {
   const cookies = Object.entries(options.cookies ?? {}).map(([name, value]) => ({
     name,
     value,
-    url: demo.url,
+    url: origin,
     sameSite: 'Lax',
   }));
   if (cookies.length) await context.addCookies(cookies);
 
   const page = await context.newPage();
-  const session = new Session(demo, context, page);
+  const session = new Session({ ...demo, url: origin }, context, page);
   // Closed when the test ends; without a test context (a before hook) the caller closes it.
   // Every test also checks the two things no page may ever do: throw, or break the CSP.
   if (t) t.after(() => session.closeAndCheck(options));

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  useDemo, SEL, REGISTRATION, fillForm, keyedHash, toThaiDigits, THAI_LETTERS, assertAxeClean,
+  useDemo, SEL, REGISTRATION, fillForm, toThaiDigits, THAI_LETTERS, assertAxeClean, openSealedValue,
 } from './harness.mjs';
 
 const demo = useDemo();
@@ -213,8 +213,9 @@ test('while the mask shows, validation and submission use the real value', async
   await leave(s, 'phone');
   assert.equal((await control(s, 'national_id')).value, ID_MASKED, 'precondition: the national ID shows its mask');
 
-  const prepared = await s.page.evaluate((sel) => JSON.parse(JSON.stringify(window.privacy.prepareSubmission(document.querySelector(sel)))), SEL.form);
-  assert.equal(prepared.payload.national_id, keyedHash(ID), 'prepareSubmission hashed something else than the real ID');
+  const prepared = await s.page.evaluate(async (sel) => JSON.parse(JSON.stringify(await window.privacy.sealSubmission(document.querySelector(sel)))), SEL.form);
+  const open = (field, value) => openSealedValue(demo, { form: 'register', field }, value);
+  assert.equal(await open('national_id', prepared.payload.national_id), ID, 'sealSubmission sealed something else than the real ID');
 
   await s.page.locator(SEL.formPurpose('contact')).check();
   const before = (await s.events('privacy:submit')).length;
@@ -222,8 +223,8 @@ test('while the mask shows, validation and submission use the real value', async
   await s.page.waitForFunction((n) => window.__e2e.events.filter((e) => e.type === 'privacy:submit').length > n, before);
   const [post] = s.registerPosts();
   assert.ok(post, `the form was not posted: ${JSON.stringify(await fieldMessage(s, 'national_id'))}`);
-  assert.equal(post.json.national_id, keyedHash(ID), 'the posted national ID is not the keyed hash of the real ID');
-  assert.equal(post.json.phone, 'xxx-xxx-5678', 'the posted phone is not the mask of the real number');
+  assert.equal(await open('national_id', post.json.national_id), ID, 'the posted national ID does not open to the real ID');
+  assert.equal(await open('phone', post.json.phone), '+66812345678', 'the posted phone does not open to the real number in E.164');
 });
 
 for (const lang of ['th', 'en']) {

@@ -1,18 +1,20 @@
 // Local masking before submission (issue 5; guideline section 8, ../shared/DOMAIN.md
 // "Identifiers"): a national ID, passport or phone number leaves the page only in the form the
-// policy names for its field, never raw in any spelling; the national ID goes keyed-hashed under the
-// deployment's key and not at all without one; a free-text note goes through the leak scan; and the
-// JS utilities (validateThaiId, formatThaiId, normalizeThaiPhone, maskValue, scanText) keep the
-// rules of DOMAIN.md.
+// policy names for its field, never raw in any spelling; the demo policy seals all three to the
+// demo server's key (each opens there to its normalised value); a keyed_hash field goes hashed
+// under the deployment's key and not at all without one; a free-text note goes through the leak
+// scan; and the JS utilities (validateThaiId, formatThaiId, normalizeThaiPhone, maskValue,
+// scanText) keep the rules of DOMAIN.md.
 
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
 import { test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import {
-  useDemo, SEL, REGISTRATION, REGISTER_ENDPOINT, fillForm, DEMO_HASH_KEY, keyedHash, toThaiDigits, fromThaiDigits,
+  useDemo, SEL, REGISTRATION, REGISTER_ENDPOINT, fillForm, toThaiDigits, fromThaiDigits,
   thaiIdCheckDigit, groupThaiId, seededRandom, randomThaiId, randomThaiMobile, randomPassport, mobileE164,
   groupThaiMobile, thaiIdSpellings, thaiMobileSpellings, passportSpellings, findNeedles, THAI_LETTERS,
+  openSealedValue,
 } from './harness.mjs';
 
 const demo = useDemo();
@@ -26,8 +28,9 @@ const field = (name, policy = demo.policy) => {
   return found;
 };
 
-// What the demo policy does with each identifier after this issue.
-const DEMO_OPERATORS = { national_id: 'keyed_hash', passport: 'mask', phone: 'mask', email: 'mask', note: 'keep' };
+// What the demo policy does with each identifier: the three identifiers are sealed (HPKE to the
+// demo server's key), the e-mail masked, the (scanned) note kept.
+const DEMO_OPERATORS = { national_id: 'seal', passport: 'seal', phone: 'seal', email: 'mask', note: 'keep' };
 
 // ----- helpers ----------------------------------------------------------------------------------
 
@@ -135,13 +138,15 @@ function makePerson(random, i) {
     mobile, groupThaiMobile(mobile, '-'), `+66 ${mobile.slice(1, 3)} ${mobile.slice(3, 6)} ${mobile.slice(6)}`,
     toThaiDigits(groupThaiMobile(mobile, '-')), mobileE164(mobile),
   ][i % 5];
-  return { id, mobile, passport, typed: { national_id: idTyped, passport, phone: phoneTyped } };
+  // Every other passport typed in lower case: it is sealed upper case.
+  const passportTyped = i % 2 ? passport.toLowerCase() : passport;
+  return { id, mobile, passport, typed: { national_id: idTyped, passport: passportTyped, phone: phoneTyped } };
 }
 
-test(`${SUBMISSIONS} random national IDs, phones and passports: the ID leaves only as its keyed hash, the others masked, none raw anywhere`, async (t) => {
-  assert.equal(field('national_id').operator, DEMO_OPERATORS.national_id, 'precondition: the demo policy keyed-hashes national_id');
-  assert.equal(field('passport').operator, DEMO_OPERATORS.passport, 'precondition: the demo policy masks passport');
-  assert.equal(field('phone').operator, DEMO_OPERATORS.phone, 'precondition: the demo policy masks phone');
+test(`${SUBMISSIONS} random national IDs, phones and passports: each leaves only sealed, opening to its normalised value, none raw anywhere`, async (t) => {
+  assert.equal(field('national_id').operator, DEMO_OPERATORS.national_id, 'precondition: the demo policy seals national_id');
+  assert.equal(field('passport').operator, DEMO_OPERATORS.passport, 'precondition: the demo policy seals passport');
+  assert.equal(field('phone').operator, DEMO_OPERATORS.phone, 'precondition: the demo policy seals phone');
 
   const seed = Number(process.env.E2E_SEED ?? Math.floor(Math.random() * 2 ** 31));
   t.diagnostic(`random identifiers from seed ${seed} (E2E_SEED=${seed} repeats them)`);
@@ -171,7 +176,7 @@ test(`${SUBMISSIONS} random national IDs, phones and passports: the ID leaves on
       assert.fail(`submission ${i + 1} (${JSON.stringify(p.typed)}): ${outcome}; ` +
         `field messages ${JSON.stringify(await fieldErrors(s))}`);
     }
-    expectedBodies.push({ ...REGISTRATION_REST, national_id: keyedHash(p.id), email: 's***@example.com' });
+    expectedBodies.push({ ...REGISTRATION_REST, email: 's***@example.com' });
   }
   await s.settle();
 
@@ -179,27 +184,36 @@ test(`${SUBMISSIONS} random national IDs, phones and passports: the ID leaves on
   const posts = s.registerPosts();
   assert.equal(posts.length, SUBMISSIONS, `expected ${SUBMISSIONS} POSTs to ${REGISTER_ENDPOINT}`);
   const wrong = [];
-  posts.forEach((post, i) => {
+  const sealedValues = [];
+  for (const [i, post] of posts.entries()) {
     const p = people[i];
     const body = post.json ?? {};
-    const { passport, phone, ...rest } = body;
+    const { national_id: nationalId, passport, phone, ...rest } = body;
     const expectedRest = expectedBodies[i];
     if (post.status !== 200) wrong.push(`#${i + 1}: answered ${post.status}`);
-    if (!/^[0-9a-f]{64}$/.test(body.national_id ?? '')) wrong.push(`#${i + 1}: national_id is not 64 lowercase hex: ${JSON.stringify(body.national_id)}`);
     if (!isDeepStrictEqual(rest, expectedRest)) {
-      wrong.push(`#${i + 1} (typed ${JSON.stringify(p.typed)}): body ${JSON.stringify(rest)} is not ${JSON.stringify(expectedRest)} ` +
-        `(national_id must be HMAC-SHA256 of ${p.id} under '${DEMO_HASH_KEY}')`);
+      wrong.push(`#${i + 1} (typed ${JSON.stringify(p.typed)}): body ${JSON.stringify(rest)} is not ${JSON.stringify(expectedRest)}`);
     }
-    // A mask keeps the last three of a passport and the last four digits of a phone, nothing more.
-    const passportMask = `xxxxxx${p.passport.slice(-3)}`;
-    if (passport !== passportMask) wrong.push(`#${i + 1}: passport ${p.passport} was sent as ${JSON.stringify(passport)}, not ${passportMask}`);
-    const phoneText = fromThaiDigits(phone ?? '');
-    if (!phoneText.endsWith(p.mobile.slice(-4)) || digitCount(phoneText) !== 4) {
-      wrong.push(`#${i + 1}: phone ${JSON.stringify(p.typed.phone)} was sent as ${JSON.stringify(phone)}, ` +
-        `which does not show exactly its last four digits ${p.mobile.slice(-4)}`);
+    // Each identifier sealed to the demo server for this form and field, holding the normalised
+    // value: the ID's 13 digits, the passport upper case, the phone in E.164.
+    const normalised = { national_id: p.id, passport: p.passport.toUpperCase(), phone: mobileE164(p.mobile) };
+    for (const [name, value] of Object.entries({ national_id: nationalId, passport, phone })) {
+      sealedValues.push(value);
+      let plaintext;
+      try {
+        plaintext = await openSealedValue(demo, { form: 'register', field: name }, value);
+      } catch (err) {
+        wrong.push(`#${i + 1}: ${name} ${JSON.stringify(p.typed[name])}: ${err.message.split('\n')[0]}`);
+        continue;
+      }
+      if (plaintext !== normalised[name]) {
+        wrong.push(`#${i + 1}: ${name} ${JSON.stringify(p.typed[name])} opens to ${JSON.stringify(plaintext)}, not ${normalised[name]}`);
+      }
     }
-  });
-  assert.deepEqual(wrong, [], `${wrong.length} of ${SUBMISSIONS} bodies are not what the policy says`);
+  }
+  assert.deepEqual(wrong, [], `${wrong.length} problems in ${SUBMISSIONS} bodies: not what the policy says`);
+  // A fresh ephemeral key per seal: no two sealed strings alike, even of the same kind.
+  assert.equal(new Set(sealedValues).size, sealedValues.length, 'two sealed values are the same string');
   const stored = await demo.storedSubmissions();
   assert.deepEqual(stored.slice(-SUBMISSIONS), posts.map((p) => p.json), 'the server stored other bodies than were posted');
 
@@ -219,8 +233,8 @@ test(`${SUBMISSIONS} random national IDs, phones and passports: the ID leaves on
     ['server: consent receipts file', await readOrEmpty(demo.server.receiptsFile)],
   ];
   const needles = people.flatMap((p) => [...thaiIdSpellings(p.id), ...thaiMobileSpellings(p.mobile), ...passportSpellings(p.passport)]);
-  // The keyed hashes were checked above; a short needle must not be "found" in one by chance.
-  const redact = people.map((p) => keyedHash(p.id));
+  // The sealed values are not redacted: they are base64url, in which a digit run of a needle's
+  // length (7 or more) turns up by chance about never.
 
   // Control: the search finds each value where it really is, in what was typed.
   const control = findNeedles([['typed', JSON.stringify(people.map((p) => p.typed))]], needles);
@@ -230,7 +244,7 @@ test(`${SUBMISSIONS} random national IDs, phones and passports: the ID leaves on
     }
   }
   assert.ok(s.requests.length > SUBMISSIONS, 'nothing to search');
-  assert.deepEqual(findNeedles(stacks, needles, { redact }), [], 'a national ID, phone or passport number left the page or was kept in some spelling');
+  assert.deepEqual(findNeedles(stacks, needles), [], 'a national ID, phone or passport number left the page or was kept in some spelling');
 });
 
 // ----- the note: the leak scan ------------------------------------------------------------------
@@ -265,8 +279,8 @@ test('the note goes through the leak scan: identifiers arrive masked, a date, an
   }).join('');
 
   await fillForm(s, { ...REGISTRATION, note });
-  const prepared = await s.page.evaluate((sel) => JSON.parse(JSON.stringify(window.privacy.prepareSubmission(document.querySelector(sel)))), SEL.form);
-  assert.equal(prepared.payload.note, expected, 'prepareSubmission: the note is not the scanned note');
+  const prepared = await s.page.evaluate(async (sel) => JSON.parse(JSON.stringify(await window.privacy.sealSubmission(document.querySelector(sel)))), SEL.form);
+  assert.equal(prepared.payload.note, expected, 'sealSubmission: the note is not the scanned note');
   const event = await s.submitAndWait();
   assert.equal(event.ok, true, `the form was not sent (status ${event.status}, messages ${JSON.stringify(await fieldErrors(s))})`);
   const [post] = s.registerPosts();
@@ -480,8 +494,12 @@ test('scanText masks every random ID, phone and passport planted in a long Thai 
 
 // ----- no key, no hash --------------------------------------------------------------------------
 
-test('without a hashKey the keyed-hash field refuses: the form is not sent and says why, prepareSubmission throws', async (t) => {
+test('without a hashKey a keyed-hash field refuses: the form is not sent and says why, prepareSubmission and sealSubmission throw', async (t) => {
   const s = await demo.session(t);
+  // The demo policy seals national_id; a deployment may keyed-hash it instead.
+  const policy = structuredClone(demo.policy);
+  field('national_id', policy).operator = 'keyed_hash';
+  await s.page.route((url) => url.pathname === '/policy.json', (route) => route.fulfill({ json: policy }));
   // The demo page as it would be if the deployment had not configured a key.
   const source = await (await fetch(`${demo.url}/app.js`)).text();
   const without = source.replace(/,\s*hashKey: HASH_KEY/g, '');
@@ -491,19 +509,30 @@ test('without a hashKey the keyed-hash field refuses: the form is not sent and s
     await route.fulfill({ response: await route.fetch(), body: without });
   });
   await s.goto('/?lang=en');
-  assert.equal(field('national_id').operator, 'keyed_hash', 'precondition: national_id is keyed-hashed');
+  assert.deepEqual(s.consoleErrors.filter((m) => /policy was rejected/.test(m)), [], 'precondition: the policy with keyed_hash was rejected');
 
   await fillForm(s, REGISTRATION);
-  const prepared = await s.page.evaluate((sel) => {
+  const prepared = await s.page.evaluate(async (sel) => {
+    const form = document.querySelector(sel);
+    const outcome = {};
     try {
-      window.privacy.prepareSubmission(document.querySelector(sel));
-      return { threw: false };
+      window.privacy.prepareSubmission(form);
+      outcome.prepare = { threw: false };
     } catch (err) {
-      return { threw: true, message: String(err?.message ?? err) };
+      outcome.prepare = { threw: true, message: String(err?.message ?? err) };
     }
+    try {
+      await window.privacy.sealSubmission(form);
+      outcome.seal = { threw: false };
+    } catch (err) {
+      outcome.seal = { threw: true, message: String(err?.message ?? err) };
+    }
+    return outcome;
   }, SEL.form);
-  assert.equal(prepared.threw, true, 'prepareSubmission prepared a payload with a keyed_hash field and no key');
-  assert.match(prepared.message, /key/i, `prepareSubmission's error does not say that the hash key is missing: "${prepared.message}"`);
+  for (const [method, result] of Object.entries({ prepareSubmission: prepared.prepare, sealSubmission: prepared.seal })) {
+    assert.equal(result.threw, true, `${method} prepared a payload with a keyed_hash field and no key`);
+    assert.match(result.message, /hashKey/, `${method}'s error does not say that the hash key is missing: "${result.message}"`);
+  }
 
   const status = await submitRefused(s);
   assert.deepEqual(s.registerPosts(), [], 'the form was POSTed with a keyed_hash field and no key');
@@ -519,7 +548,7 @@ test('without a hashKey the keyed-hash field refuses: the form is not sent and s
 
 // ----- keep: normalised, and only where the policy allows it ------------------------------------
 
-test('keep sends the normalised value: ID digits, phone E.164, passport upper case, e-mail domain lower case', async (t) => {
+test('keep sends the normalised value: ID digits, phone E.164, passport upper case, e-mail domain lower case (the demo server, which wants them sealed, refuses it)', async (t) => {
   const s = await demo.session(t);
   const policy = structuredClone(demo.policy);
   for (const name of ['national_id', 'passport', 'phone']) Object.assign(field(name, policy), { operator: 'keep', allow_keep: true });
@@ -532,14 +561,20 @@ test('keep sends the normalised value: ID digits, phone E.164, passport upper ca
     ...REGISTRATION, note: '', national_id: '1 2345 45678 78 1', passport: 'ab1234567', phone: '+66 81 234 5678', email: 'Somchaiqz@Example.COM',
   });
   await s.page.locator(SEL.formPurpose('contact')).check();
+  const stored = (await demo.storedSubmissions()).length;
   const event = await s.submitAndWait();
-  assert.equal(event.ok, true, `the form was not sent (status ${event.status}, messages ${JSON.stringify(await fieldErrors(s))})`);
-  const body = s.registerPosts()[0]?.json ?? {};
+  const posts = s.registerPosts();
+  assert.equal(posts.length, 1, `the form was not posted (messages ${JSON.stringify(await fieldErrors(s))})`);
+  const body = posts[0].json ?? {};
   assert.deepEqual(
     { national_id: body.national_id, passport: body.passport, phone: body.phone, email: body.email },
     { national_id: '1234545678781', passport: 'AB1234567', phone: '+66812345678', email: 'Somchaiqz@example.com' },
     'the kept values, normalised',
   );
+  // The server checks against its own policy, which seals these fields: raw values are refused.
+  assert.equal(posts[0].status, 400, 'the demo server did not refuse identifiers that arrived unsealed');
+  assert.equal(event.ok, false, 'privacy:submit detail.ok although the server refused the body');
+  assert.deepEqual((await demo.storedSubmissions()).slice(stored), [], 'the demo server stored unsealed identifiers');
 });
 
 for (const name of ['national_id', 'passport', 'phone']) {
@@ -551,9 +586,22 @@ for (const name of ['national_id', 'passport', 'phone']) {
     await s.goto('/');
     assert.ok(s.consoleErrors.some((m) => /policy was rejected/.test(m)),
       `a policy that keeps ${name} raw was accepted (console errors: ${JSON.stringify(s.consoleErrors)})`);
-    // app.js falls back to the bundled policy, which does not keep it.
-    await fillForm(s, REGISTRATION);
+    // app.js falls back to the bundled policy, which seals it. With the identifiers empty there is
+    // nothing to seal, so prepareSubmission reports each field's operator.
+    await fillForm(s, { ...REGISTRATION, national_id: '', passport: '', phone: '' });
     const report = await s.page.evaluate((sel) => JSON.parse(JSON.stringify(window.privacy.prepareSubmission(document.querySelector(sel)).report)), SEL.form);
     assert.equal(report.fields.find((f) => f.name === name)?.operator, DEMO_OPERATORS[name], `${name}'s operator after the fallback`);
+    // The bundled policy lists no key (the demo server publishes its own in /policy.json), so
+    // with the identifiers filled nothing can be sealed, and nothing is sent.
+    await fillForm(s, REGISTRATION);
+    await s.page.evaluate(() => window.privacy.set('contact', true));
+    const sealing = await s.page.evaluate((sel) => window.privacy.sealSubmission(document.querySelector(sel)).then(
+      (r) => ({ resolved: JSON.parse(JSON.stringify(r)) }),
+      (err) => ({ rejected: String(err?.message ?? err) }),
+    ), SEL.form);
+    assert.deepEqual(sealing, { rejected: 'sealSubmission: the policy has no usable key to seal to' }, 'sealSubmission after the fallback');
+    const event = await s.submitAndWait();
+    assert.equal(event.ok, false, 'privacy:submit detail.ok after the fallback');
+    assert.deepEqual(s.registerPosts(), [], `the form was posted after the fallback (${name} kept raw?)`);
   });
 }

@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import { Aes128Gcm, CipherSuite, DhkemP256HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { startServer } from '../../www/server.mjs';
 import { checkIdentifier, openSealed } from '../../www/sealing.mjs';
-import { STRICT_CSP } from './harness.mjs';
+import { STRICT_CSP, flipCiphertextChar } from './harness.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SUITE = 'DHKEM(P-256, HKDF-SHA256)/HKDF-SHA256/AES-128-GCM';
@@ -123,15 +123,6 @@ async function assertRefused(form, body, { status, field, reason }) {
   assertNoPlaintext(answer.text, 'the refusal');
   assert.equal(await stored(form), before, 'a refused body was stored');
   return answer;
-}
-
-/** The same sealed string with one character of its ciphertext changed. */
-function flipCiphertextChar(sealed) {
-  const parts = sealed.split('.');
-  const ct = parts[3];
-  const i = Math.floor(ct.length / 2);
-  parts[3] = ct.slice(0, i) + (ct[i] === 'A' ? 'B' : 'A') + ct.slice(i + 1);
-  return parts.join('.');
 }
 
 test('/policy.json publishes exactly one key: this run\'s, with the suite and a 65-byte P-256 point', async () => {

@@ -1,0 +1,508 @@
+// Sealed fields in the browser (the policy's `seal` operator): headless Chromium encrypts the
+// national ID, the passport and the phone with HPKE (RFC 9180 base mode, DHKEM(P-256,
+// HKDF-SHA256) / HKDF-SHA256 / AES-128-GCM) to the key /policy.json lists, and only the demo
+// server's private key opens them. What is checked here, with values sealed in Chromium:
+// - interop: what the page seals opens in Node with @hpke/core (not the server's code) to the
+//   normalised value, the info built here from the format;
+// - the real submit, with the body changed on its way: a value moved to another field or form,
+//   a changed ciphertext, another kid or another key are refused (422) and nothing is stored;
+// - a registration leaves no raw ID, passport or phone anywhere the page or the server keeps;
+// - where sealing cannot run (a page that is not a secure context, so no WebCrypto; a policy
+//   with no key) the form says so before anyone types, and a submit sends nothing;
+// - the LIFF page's certificate request arrives sealed for the certificate form.
+//
+// The insecure page is the demo under another name: Chromium maps privacy-demo.test to 127.0.0.1
+// (--host-resolver-rules), and http://privacy-demo.test:<port> is not a secure context, where
+// http://127.0.0.1 is.
+
+import assert from 'node:assert/strict';
+import fsp from 'node:fs/promises';
+import { test } from 'node:test';
+import { Aes128Gcm, CipherSuite, DhkemP256HkdfSha256, HkdfSha256 } from '@hpke/core';
+import { createRecipient } from '../../www/sealing.mjs';
+import {
+  useDemo, SEL, REGISTRATION, REGISTER_ENDPOINT, CERTIFICATE_ENDPOINT, fillForm, formValues, SEALED_VALUE,
+  openSealedValue, openSealedBody, seededRandom, randomThaiId, randomThaiMobile, randomPassport, groupThaiId,
+  groupThaiMobile, toThaiDigits, mobileE164, thaiIdSpellings, thaiMobileSpellings, passportSpellings, findNeedles,
+  flipCiphertextChar,
+} from './harness.mjs';
+
+const INSECURE_HOST = 'privacy-demo.test';
+const demo = useDemo({ browserArgs: [`--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`] });
+
+/** The demo under a name that is not a secure context (same server, same port). */
+const insecureOrigin = () => {
+  const url = new URL(demo.url);
+  url.hostname = INSECURE_HOST;
+  return url.origin;
+};
+
+// What the module says where it cannot seal (src/i18n.rs), by page language.
+const CANNOT_SEAL = {
+  insecure: {
+    th: 'ส่งไม่ได้: ฟอร์มนี้ต้องเข้ารหัสเลขประจำตัวก่อนส่ง แต่หน้านี้ไม่ได้เปิดผ่านการเชื่อมต่อที่ปลอดภัย (https)',
+    en: 'Cannot send: this form encrypts ID numbers before sending, and this page is not on a secure (https) connection.',
+  },
+  noKey: {
+    th: 'ส่งไม่ได้: ยังไม่มีกุญแจสำหรับเข้ารหัสเลขประจำตัวถึงหน่วยงาน กรุณาลองใหม่ภายหลัง',
+    en: "Cannot send: the service's key for encrypting ID numbers is missing. Please try again later.",
+  },
+};
+const REASON = {
+  insecure: 'sealing needs WebCrypto, which only a secure (https) page has',
+  noKey: 'the policy has no usable key to seal to',
+};
+
+const CERTIFICATE_FORM = 'form[data-privacy-form="certificate"]';
+const LIFF = {
+  control: (name) => `${CERTIFICATE_FORM} [name="${name}"]`,
+  submit: `${CERTIFICATE_FORM} [data-privacy-submit]`,
+  purpose: (id) => `${CERTIFICATE_FORM} input[type="checkbox"][data-privacy-purpose="${id}"]`,
+};
+
+// ----- helpers ----------------------------------------------------------------------------------
+
+/** The suite of sealed fields, from @hpke/core directly. */
+const hpkeSuite = () => new CipherSuite({ kem: new DhkemP256HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes128Gcm() });
+
+/** info = "mohprompt-privacy/seal/v1" 0x00 version 0x00 form 0x00 field, in UTF-8 (built from the format). */
+const hpkeInfo = (version, form, field) => new TextEncoder().encode(`mohprompt-privacy/seal/v1\0${version}\0${form}\0${field}`);
+
+/**
+ * Opens a sealed string with @hpke/core and the demo server's private key, checking each part on
+ * the way: the kid, a 65-byte uncompressed point as enc, a ciphertext of the plaintext's length
+ * plus the 16-byte tag. Returns the plaintext.
+ */
+async function openWithHpkeCore(suite, { form, field }, sealed) {
+  const parts = SEALED_VALUE.exec(sealed);
+  assert.ok(parts, `${form}.${field} is not hpke1.<kid>.<enc>.<ciphertext>: ${JSON.stringify(sealed)}`);
+  const [, kid, encText, ctText] = parts;
+  assert.equal(kid, demo.server.seal.kid, `${form}.${field}: sealed to kid ${kid}, not the server's`);
+  const enc = Buffer.from(encText, 'base64url');
+  assert.equal(enc.toString('base64url'), encText, `${form}.${field}: enc is not canonical unpadded base64url`);
+  assert.equal(enc.length, 65, `${form}.${field}: enc is ${enc.length} bytes, not a 65-byte P-256 point`);
+  assert.equal(enc[0], 4, `${form}.${field}: enc is not an uncompressed point (0x04 first)`);
+  const ct = Buffer.from(ctText, 'base64url');
+  assert.equal(ct.toString('base64url'), ctText, `${form}.${field}: the ciphertext is not canonical unpadded base64url`);
+  const recipient = await suite.createRecipientContext({
+    recipientKey: demo.server.seal.recipientKey,
+    enc: new Uint8Array(enc),
+    info: hpkeInfo(demo.policy.version, form, field),
+  });
+  const plaintext = new TextDecoder('utf-8', { fatal: true }).decode(await recipient.open(new Uint8Array(ct)));
+  assert.equal(ct.length, Buffer.byteLength(plaintext) + 16, `${form}.${field}: the ciphertext is not the plaintext plus a 16-byte tag`);
+  return plaintext;
+}
+
+/** Status line text of the register form (whitespace folded). */
+async function statusText(s, selector = SEL.formStatusLine) {
+  return ((await s.page.locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** sealSubmission of the register form in the page: { resolved } (JSON) or { rejected } (the message). */
+function sealInPage(s, formSelector = SEL.form) {
+  return s.page.evaluate((sel) => window.privacy.sealSubmission(document.querySelector(sel)).then(
+    (r) => ({ resolved: JSON.parse(JSON.stringify(r)) }),
+    (err) => ({ rejected: String(err?.message ?? err), isError: err instanceof Error }),
+  ), formSelector);
+}
+
+/** Every console line of the page, from the first load on. */
+function recordConsole(s) {
+  const lines = [];
+  s.page.on('console', (msg) => lines.push(`${msg.type()}: ${msg.text()}`));
+  return lines;
+}
+
+/** A person with distinctive random identifiers (seeded), and how the test types them. */
+function person(seed) {
+  const random = seededRandom(seed);
+  const id = randomThaiId(random);
+  const mobile = randomThaiMobile(random);
+  const passport = randomPassport(random);
+  return {
+    id,
+    mobile,
+    passport,
+    typed: { national_id: groupThaiId(id), passport: passport.toLowerCase(), phone: groupThaiMobile(mobile) },
+    normalised: { national_id: id, passport, phone: mobileE164(mobile) },
+  };
+}
+
+/** Every spelling in which the person's identifiers could leak (searches ignore case). */
+const spellingsOf = (p) => [
+  ...thaiIdSpellings(p.id), ...thaiMobileSpellings(p.mobile), ...passportSpellings(p.passport), p.passport.toLowerCase(),
+];
+
+const sealedFieldsOf = (form) => demo.policy.forms[form].fields.filter((f) => f.operator === 'seal').map((f) => f.name);
+
+// ----- interop ----------------------------------------------------------------------------------
+
+test('100 national IDs and 100 phones sealed by sealSubmission in Chromium open in Node with @hpke/core to their normalised values', async (t) => {
+  assert.deepEqual(sealedFieldsOf('register'), ['national_id', 'passport', 'phone'], 'precondition: the register form seals these');
+  const seed = Number(process.env.E2E_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  t.diagnostic(`random identifiers from seed ${seed} (E2E_SEED=${seed} repeats them)`);
+  const random = seededRandom(seed);
+  const N = 100;
+  // Each written in one of the ways people write it; the page must seal the normalised value.
+  const people = Array.from({ length: N }, (_, i) => {
+    const id = randomThaiId(random);
+    const mobile = randomThaiMobile(random);
+    return {
+      id,
+      mobile,
+      idTyped: [id, groupThaiId(id), groupThaiId(id, ' '), toThaiDigits(id)][i % 4],
+      phoneTyped: [mobile, groupThaiMobile(mobile), mobileE164(mobile), `+66 ${mobile.slice(1, 3)} ${mobile.slice(3, 6)} ${mobile.slice(6)}`, toThaiDigits(mobile)][i % 5],
+    };
+  });
+
+  const s = await demo.session(t);
+  await s.goto('/');
+  const { national_id: _i, passport: _p, phone: _m, ...rest } = REGISTRATION;
+  await fillForm(s, rest);
+  await s.page.evaluate(() => window.privacy.set('contact', true));
+
+  const started = Date.now();
+  const results = await s.page.evaluate(async ([formSel, list]) => {
+    const form = document.querySelector(formSel);
+    const set = (name, value) => {
+      const el = form.querySelector(`[name="${name}"]`);
+      el.value = value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    };
+    const out = [];
+    for (const { idTyped, phoneTyped } of list) {
+      set('national_id', idTyped);
+      set('phone', phoneTyped);
+      try {
+        const { payload, report } = await window.privacy.sealSubmission(form);
+        const entry = (name) => report.fields.find((f) => f.name === name);
+        out.push({
+          nationalId: payload.national_id,
+          phone: payload.phone,
+          hasPassport: 'passport' in payload,
+          reported: [entry('national_id'), entry('phone')].map((e) => `${e?.operator}/${e?.action}`),
+        });
+      } catch (err) {
+        out.push({ error: String(err?.message ?? err) });
+      }
+    }
+    return out;
+  }, [SEL.form, people.map(({ idTyped, phoneTyped }) => ({ idTyped, phoneTyped }))]);
+  t.diagnostic(`${2 * N} fields sealed in Chromium in ${Date.now() - started} ms`);
+
+  const suite = hpkeSuite();
+  const opening = Date.now();
+  const wrong = [];
+  const sealed = [];
+  for (const [i, r] of results.entries()) {
+    const p = people[i];
+    if (r.error) {
+      wrong.push(`#${i + 1}: sealSubmission rejected: ${r.error}`);
+      continue;
+    }
+    if (r.hasPassport) wrong.push(`#${i + 1}: an empty passport was sent`);
+    if (r.reported.join() !== 'seal/sent,seal/sent') wrong.push(`#${i + 1}: report of national_id, phone: ${r.reported.join(', ')}`);
+    for (const [field, value, expected, typed] of [
+      ['national_id', r.nationalId, p.id, p.idTyped],
+      ['phone', r.phone, mobileE164(p.mobile), p.phoneTyped],
+    ]) {
+      sealed.push(value);
+      try {
+        const plaintext = await openWithHpkeCore(suite, { form: 'register', field }, value);
+        if (plaintext !== expected) wrong.push(`#${i + 1}: ${field} typed ${JSON.stringify(typed)} opens to ${JSON.stringify(plaintext)}, not ${expected}`);
+      } catch (err) {
+        wrong.push(`#${i + 1}: ${field} typed ${JSON.stringify(typed)}: ${err.message.split('\n')[0]}`);
+      }
+    }
+  }
+  t.diagnostic(`${sealed.length} sealed values opened in Node in ${Date.now() - opening} ms`);
+  assert.deepEqual(wrong, [], `${wrong.length} of ${2 * N} sealed values are wrong`);
+  assert.equal(sealed.length, 2 * N, 'not every field was sealed');
+  assert.equal(new Set(sealed).size, sealed.length, 'two sealed values are the same string');
+  const encs = sealed.map((v) => v.split('.')[2]);
+  assert.equal(new Set(encs).size, encs.length, 'an ephemeral key (enc) was used twice');
+
+  // Bound to its field: a national ID's sealed value does not open as the phone, nor for the other form.
+  await assert.rejects(openWithHpkeCore(suite, { form: 'register', field: 'phone' }, results[0].nationalId),
+    'a national_id sealed value opened as phone');
+  await assert.rejects(openWithHpkeCore(suite, { form: 'certificate', field: 'national_id' }, results[0].nationalId),
+    'a register national_id sealed value opened for the certificate form');
+  assert.deepEqual(s.registerPosts(), [], 'sealSubmission posted the form');
+});
+
+// ----- the real submit, changed on its way --------------------------------------------------------
+
+/** A sealed string with its kid replaced. */
+const withKid = (sealed, kid) => sealed.split('.').map((part, i) => (i === 1 ? kid : part)).join('.');
+
+/**
+ * Fills and submits the register form (contact granted, so phone is sent too) with the body the
+ * page sealed changed by `change(body)` on its way to the server (route.fetch, as anyone between
+ * the page and the server could). Returns the privacy:submit detail, the body as the page made
+ * it, the body as sent, the server's answer and what it stored meanwhile.
+ */
+async function submitChanged(t, change, { endpoint = REGISTER_ENDPOINT, policy } = {}) {
+  const s = await demo.session(t);
+  if (policy) await s.page.route((url) => url.pathname === '/policy.json', (route) => route.fulfill({ json: policy }));
+  let sent;
+  let answer;
+  await s.page.route((url) => url.pathname === REGISTER_ENDPOINT, async (route) => {
+    const original = JSON.parse(route.request().postData());
+    sent = change(structuredClone(original));
+    const response = await route.fetch({ url: new URL(endpoint, demo.url).href, postData: JSON.stringify(sent) });
+    answer = { status: response.status(), text: await response.text() };
+    await route.fulfill({ response, body: answer.text });
+  });
+  await s.goto('/?lang=en');
+  await fillForm(s, REGISTRATION);
+  await s.page.check(SEL.formPurpose('contact'));
+  const storedBefore = { register: await demo.storedSubmissions(), certificate: await demo.storedCertificates() };
+  const event = await s.submitAndWait();
+  const [post] = s.registerPosts();
+  assert.ok(post, 'control: the page did not post the form');
+  const storedNow = {
+    register: (await demo.storedSubmissions()).slice(storedBefore.register.length),
+    certificate: (await demo.storedCertificates()).slice(storedBefore.certificate.length),
+  };
+  return { s, event, made: post.json, sent, answer, stored: storedNow };
+}
+
+/** The refusal: 422 naming the field, nothing stored, the page says it failed and keeps what was typed. */
+async function assertRefused(result, { field, reason }) {
+  const { s, event, answer, stored, sent } = result;
+  assert.equal(answer.status, 422, `the server answered ${answer.status}: ${answer.text}`);
+  assert.match(answer.text, new RegExp(`\\b${field}\\b`), `the refusal does not name ${field}: ${answer.text}`);
+  if (reason) assert.match(answer.text, reason, 'the reason of the refusal');
+  for (const value of Object.values(sent)) {
+    if (typeof value === 'string' && SEALED_VALUE.test(value)) assert.ok(!answer.text.includes(value), 'the refusal echoes a sealed value');
+  }
+  assert.deepEqual(stored, { register: [], certificate: [] }, 'a refused body was stored');
+  assert.equal(event.ok, false, 'privacy:submit detail.ok after a refusal');
+  assert.equal(event.status, 422, 'privacy:submit detail.status after a refusal');
+  assert.deepEqual(await formValues(s), REGISTRATION, 'what was typed was not kept for a retry');
+}
+
+test('control: the body the page sealed, passed on unchanged, is accepted and stored as sent', async (t) => {
+  const result = await submitChanged(t, (body) => body);
+  assert.equal(result.answer.status, 200, `the server answered ${result.answer.status}: ${result.answer.text}`);
+  assert.equal(result.event.ok, true, 'privacy:submit detail.ok');
+  assert.deepEqual(result.stored.register, [result.made], 'the server did not store the body as sent');
+  for (const field of ['national_id', 'passport', 'phone']) assert.match(result.made[field], SEALED_VALUE, `${field} is not sealed`);
+});
+
+test('a sealed value from Chromium moved to another field is refused (422) and nothing is stored', async (t) => {
+  // The national ID's sealed value posted as the passport.
+  let result = await submitChanged(t, (body) => ({ ...body, passport: body.national_id }));
+  await assertRefused(result, { field: 'passport', reason: /does not open/ });
+  // The national ID and the phone swapped.
+  result = await submitChanged(t, (body) => ({ ...body, national_id: body.phone, phone: body.national_id }));
+  await assertRefused(result, { field: 'national_id', reason: /does not open/ });
+});
+
+test('a register body sealed in Chromium, posted to /api/certificate, is refused (422) and nothing is stored', async (t) => {
+  const result = await submitChanged(t, (body) => ({ national_id: body.national_id, date_of_birth: body.date_of_birth, phone: body.phone }),
+    { endpoint: CERTIFICATE_ENDPOINT });
+  await assertRefused(result, { field: 'national_id', reason: /form "certificate"/ });
+});
+
+test('a sealed value from Chromium with one character of its ciphertext changed is refused (422)', async (t) => {
+  const result = await submitChanged(t, (body) => ({ ...body, national_id: flipCiphertextChar(body.national_id) }));
+  await assertRefused(result, { field: 'national_id', reason: /does not open/ });
+});
+
+test('a sealed value from Chromium under another kid, or sealed to another key, is refused (422)', async (t) => {
+  // The same ciphertext, labelled with a kid that is not the server's.
+  const otherKid = demo.server.seal.kid === 'demo-00000000' ? 'demo-00000001' : 'demo-00000000';
+  let result = await submitChanged(t, (body) => ({ ...body, phone: withKid(body.phone, otherKid) }));
+  await assertRefused(result, { field: 'phone', reason: /not this server's key/ });
+
+  // A page holding another recipient's key (an old or a forged policy): it seals to that kid.
+  const other = await createRecipient();
+  const policy = { ...structuredClone(demo.policy), keys: [other.keyEntry] };
+  result = await submitChanged(t, (body) => body, { policy });
+  assert.equal(SEALED_VALUE.exec(result.made.national_id)?.[1], other.kid, 'control: the page did not seal to the routed key');
+  await assertRefused(result, { field: 'national_id', reason: /not this server's key/ });
+
+  // Another key under the server's own kid: the kid matches, the value does not open.
+  const forged = { ...structuredClone(demo.policy), keys: [{ ...other.keyEntry, kid: demo.server.seal.kid }] };
+  result = await submitChanged(t, (body) => body, { policy: forged });
+  assert.equal(SEALED_VALUE.exec(result.made.national_id)?.[1], demo.server.seal.kid, 'control: the page did not seal under the server\'s kid');
+  await assertRefused(result, { field: 'national_id', reason: /does not open/ });
+});
+
+// ----- no raw identifier anywhere ---------------------------------------------------------------
+
+test('a registration with national ID, passport and phone leaves none of them raw in any request, cookie, storage, event or console line', async (t) => {
+  const p = person(0x5ea1ed);
+  const s = await demo.session(t);
+  const consoleLines = recordConsole(s);
+  await s.goto('/');
+  await fillForm(s, { ...REGISTRATION, ...p.typed });
+  await s.page.check(SEL.formPurpose('contact'));
+  const event = await s.submitAndWait();
+  assert.equal(event.ok, true, `the registration was not accepted: ${JSON.stringify(event)}`);
+  // Open the privacy centre too, so whatever it shows or stores is searched as well.
+  await s.page.click(SEL.openLink);
+  await s.waitForDialogOpen();
+  await s.settle();
+
+  // Controls: the values did go, sealed, and open to what was typed.
+  const [post] = s.registerPosts();
+  assert.ok(post, 'control: the registration was not posted');
+  const opened = await openSealedBody(demo, 'register', post.json);
+  assert.deepEqual({ national_id: opened.national_id, passport: opened.passport, phone: opened.phone }, p.normalised,
+    'control: the sealed values do not open to what was typed');
+  const needles = spellingsOf(p);
+  const typedStack = [['typed', JSON.stringify(p.typed)]];
+  for (const value of Object.values(p.typed)) {
+    assert.ok(findNeedles(typedStack, needles).some((f) => f.toLowerCase() === `typed: ${value}`.toLowerCase()),
+      `control: the search would miss ${value}`);
+  }
+
+  const events = await s.events();
+  assert.ok(['privacy:consent', 'privacy:change', 'privacy:receipt', 'privacy:submit'].every((type) => events.some((e) => e.type === type)),
+    `control: not every privacy:* event was recorded: ${[...new Set(events.map((e) => e.type))].join(', ')}`);
+  const storage = await s.webStorage();
+  assert.ok(Object.keys(storage.localStorage).length > 0, 'control: nothing in localStorage to search');
+  const cookies = await s.cookies();
+  assert.ok(cookies.length > 0, 'control: no cookie to search');
+  const readOrEmpty = (file) => fsp.readFile(file, 'utf8').catch(() => '');
+  const stacks = [
+    ...s.requests.map((r, i) => [`request ${i} ${r.method} ${r.url}`, `${r.url}\n${r.postData ?? ''}\n${JSON.stringify(r.headers)}`]),
+    ...cookies.map((c) => [`cookie ${c.name}`, `${c.name}=${c.value}`]),
+    ...Object.entries(storage.localStorage).map(([k, v]) => [`localStorage ${k}`, `${k}=${v}`]),
+    ...Object.entries(storage.sessionStorage).map(([k, v]) => [`sessionStorage ${k}`, `${k}=${v}`]),
+    ...events.map((e, i) => [`event ${i} ${e.type}`, JSON.stringify(e.detail)]),
+    ['privacy.receipts()', JSON.stringify(await s.receipts())],
+    ...consoleLines.map((line, i) => [`console line ${i}`, line]),
+    ['page errors', s.pageErrors.join('\n')],
+    ['server: register file', await readOrEmpty(demo.server.registerFile)],
+    ['server: consent receipts file', await readOrEmpty(demo.server.receiptsFile)],
+  ];
+  // Sealed values are base64url and not redacted: a digit run of a needle's length (7 or more)
+  // turns up in one by chance about never.
+  assert.deepEqual(findNeedles(stacks, needles), [], 'a national ID, passport or phone left the page or was kept raw');
+  assert.ok(!events.some((e) => JSON.stringify(e.detail).includes('hpke1.')), 'a sealed value is in a privacy:* event detail');
+});
+
+// ----- where sealing cannot run -----------------------------------------------------------------
+
+/**
+ * Opens the register form where it cannot seal (`why`: insecure or noKey), checks what it says
+ * before anyone types, then fills it completely and validly, submits it, and checks that nothing
+ * left and nothing was stored.
+ */
+async function assertCannotSeal(t, why, { lang, origin, policy }) {
+  const s = await demo.session(t, origin ? { origin } : {});
+  if (policy) await s.page.route((url) => url.pathname === '/policy.json', (route) => route.fulfill({ json: policy }));
+  await s.goto(lang ? `/?lang=${lang}` : '/');
+  if (origin) {
+    const context = await s.page.evaluate(() => ({
+      origin: window.location.origin,
+      secure: window.isSecureContext,
+      subtle: typeof globalThis.crypto?.subtle,
+    }));
+    assert.deepEqual(context, { origin, secure: false, subtle: 'undefined' }, 'precondition: the page is not a secure context');
+  }
+  const pageLang = await s.page.evaluate(() => document.documentElement.lang);
+  const expected = CANNOT_SEAL[why][lang ?? 'th'];
+  assert.equal(pageLang, lang ?? 'th', 'precondition: the page language');
+  // Said at attach time, before anyone types.
+  assert.equal(await statusText(s), expected, 'the status line before anything was typed');
+  assert.equal(await s.page.locator(SEL.formStatusLine).isVisible(), true, 'the status line is not visible');
+
+  await fillForm(s, REGISTRATION);
+  await s.page.check(SEL.formPurpose('contact'));
+  const direct = await sealInPage(s);
+  assert.deepEqual(direct, { rejected: `sealSubmission: ${REASON[why]}`, isError: true }, 'sealSubmission of the filled form');
+
+  const stored = (await demo.storedSubmissions()).length;
+  const event = await s.submitAndWait();
+  assert.equal(event.ok, false, 'privacy:submit detail.ok');
+  assert.deepEqual(s.registerPosts(), [], `the form was POSTed to ${REGISTER_ENDPOINT} although nothing could be sealed`);
+  assert.deepEqual(s.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/api/') && r.path !== '/api/consent-receipts'), [],
+    'a form POST left the page');
+  assert.deepEqual((await demo.storedSubmissions()).slice(stored), [], 'something was stored');
+  assert.equal(await statusText(s), expected, 'the status line after the submit');
+  assert.ok(s.consoleWarnings.includes(`privacy: the form was not sent: ${REASON[why]}`),
+    `no console warning says why: ${JSON.stringify(s.consoleWarnings)}`);
+  assert.deepEqual(await formValues(s), REGISTRATION, 'what was typed changed');
+  const leaked = findNeedles(s.requests.map((r) => [`${r.method} ${r.url}`, `${r.url}\n${r.postData ?? ''}`]), [
+    ...thaiIdSpellings('1234545678781'), ...passportSpellings(REGISTRATION.passport), ...thaiMobileSpellings('0812345678'),
+  ]);
+  assert.deepEqual(leaked, [], 'an identifier left the page');
+}
+
+for (const lang of [undefined, 'en']) {
+  test(`on a page that is not a secure context (no WebCrypto) the form says so and a submit sends nothing (${lang ?? 'th, the default'})`, async (t) => {
+    await assertCannotSeal(t, 'insecure', { lang, origin: insecureOrigin() });
+  });
+}
+
+test('control: the same page at http://127.0.0.1 is a secure context and has WebCrypto', async (t) => {
+  const s = await demo.session(t);
+  await s.goto('/');
+  assert.deepEqual(await s.page.evaluate(() => ({ secure: window.isSecureContext, subtle: typeof crypto.subtle })), { secure: true, subtle: 'object' });
+  assert.equal(await statusText(s), '', 'the status line says something before anything was typed');
+});
+
+for (const lang of [undefined, 'en']) {
+  test(`with no key in the policy the form says the key is missing and a submit sends nothing (${lang ?? 'th, the default'})`, async (t) => {
+    const policy = { ...structuredClone(demo.policy), keys: [] };
+    await assertCannotSeal(t, 'noKey', { lang, policy });
+  });
+}
+
+// ----- the LIFF page ----------------------------------------------------------------------------
+
+test('the LIFF page\'s certificate request arrives with national_id and phone, or the passport, sealed for the certificate form', async (t) => {
+  assert.deepEqual(sealedFieldsOf('certificate'), ['national_id', 'passport', 'phone'], 'precondition: the certificate form seals these');
+  const s = await demo.session(t, { mobile: true });
+  const consoleLines = recordConsole(s);
+  await s.goto('/liff/?mock=1');
+  await s.page.locator(SEL.bannerAction('reject-all')).click();
+  await s.waitForBannerGone();
+  const p = person(0x11ffce);
+
+  const request = async (values) => {
+    for (const [name, value] of Object.entries(values)) await s.page.locator(LIFF.control(name)).fill(value);
+    const before = (await demo.storedCertificates()).length;
+    const event = await s.submitAndWait(LIFF.submit);
+    assert.equal(event.form, 'certificate', 'privacy:submit detail.form');
+    assert.equal(event.ok, true, `the certificate request was not accepted: ${JSON.stringify(event)}`);
+    const stored = (await demo.storedCertificates()).slice(before);
+    assert.equal(stored.length, 1, `the server stored ${stored.length} certificate requests, expected 1`);
+    const byName = Object.fromEntries(event.report.fields.map((f) => [f.name, f]));
+    return { stored: stored[0], byName };
+  };
+
+  // National ID and phone, contact ticked.
+  await s.page.locator(LIFF.purpose('contact')).check();
+  let { stored, byName } = await request({ national_id: p.typed.national_id, date_of_birth: '1987-06-23', phone: p.typed.phone });
+  assert.deepEqual(Object.keys(stored).sort(), ['date_of_birth', 'national_id', 'phone'], 'the fields of the request');
+  const posted = s.requested(CERTIFICATE_ENDPOINT).at(-1);
+  assert.deepEqual(JSON.parse(posted.postData), stored, 'the server stored something else than the page sent');
+  for (const [field, expected] of [['national_id', p.id], ['phone', mobileE164(p.mobile)]]) {
+    assert.equal(await openSealedValue(demo, { form: 'certificate', field }, stored[field]), expected, `certificate.${field} does not open to ${expected}`);
+    assert.deepEqual([byName[field]?.operator, byName[field]?.action], ['seal', 'sent'], `the report of ${field}`);
+    await assert.rejects(openSealedValue(demo, { form: 'register', field }, stored[field]), `certificate.${field} opened for the register form`);
+  }
+  assert.equal(stored.date_of_birth, '1987-06-23', 'date_of_birth was not kept');
+
+  // The passport instead (typed in lower case), no phone (the form was reset after the first request).
+  ({ stored, byName } = await request({ passport: p.typed.passport, date_of_birth: '1987-06-23' }));
+  assert.deepEqual(Object.keys(stored).sort(), ['date_of_birth', 'passport'], 'the fields of the passport request');
+  assert.equal(await openSealedValue(demo, { form: 'certificate', field: 'passport' }, stored.passport), p.passport,
+    'certificate.passport does not open to the upper-case passport number');
+  assert.deepEqual([byName.passport?.operator, byName.passport?.action], ['seal', 'sent'], 'the report of passport');
+
+  const stacks = [
+    ...s.requests.map((r, i) => [`request ${i} ${r.method} ${r.url}`, `${r.url}\n${r.postData ?? ''}`]),
+    ...(await demo.storedCertificates()).map((r, i) => [`stored certificate request ${i}`, JSON.stringify(r)]),
+    ...(await s.events()).map((e, i) => [`event ${i} ${e.type}`, JSON.stringify(e.detail)]),
+    ...consoleLines.map((line, i) => [`console line ${i}`, line]),
+  ];
+  assert.deepEqual(findNeedles(stacks, spellingsOf(p)), [], 'an identifier left the LIFF page raw');
+});
