@@ -223,3 +223,40 @@ test('at 320px wide the page, the banner and the dialog fit without sideways scr
   const save = await s.page.locator(SEL.dialogAction('save')).boundingBox();
   assert.ok(save && save.x >= 0 && save.x + save.width <= 320, `save is off screen: ${JSON.stringify(save)}`);
 });
+
+// WCAG 2.4.11 (focus not obscured): the dialog's action bar sticks to its bottom edge, so a
+// control that Tab scrolls into view must land above the bar, not under it. On a phone the bar
+// is three rows of buttons.
+for (const { page, viewport, mobile } of [
+  { page: '/', viewport: { width: 320, height: 568 } },
+  { page: '/', viewport: { width: 375, height: 667 } },
+  { page: '/liff/?mock=1', mobile: true },
+]) {
+  const size = viewport ? `${viewport.width}x${viewport.height}` : 'LINE on a phone';
+  test(`keyboard only: no control Tab reaches in the privacy centre is hidden under its action bar (${page}, ${size})`, async (t) => {
+    const s = await demo.session(t, { viewport, mobile });
+    await s.goto(page);
+    await s.page.waitForFunction(() => window.privacy !== undefined);
+    await s.page.evaluate(() => window.privacy.openPreferences());
+    await s.waitForDialogOpen();
+    const covered = [];
+    let stops = 0;
+    for (let i = 0; i < 40; i++) {
+      await s.page.keyboard.press('Tab');
+      const stop = await s.page.evaluate((dialog) => {
+        const focused = document.activeElement;
+        const bar = document.querySelector(`${dialog} .mpp-actions`);
+        if (!focused || !bar || bar.contains(focused)) return null;
+        const a = focused.getBoundingClientRect();
+        const b = bar.getBoundingClientRect();
+        const name = focused.getAttribute('data-privacy-category') ?? focused.getAttribute('data-privacy-purpose') ?? focused.tagName;
+        return { name, covered: a.bottom > b.top && a.top < b.bottom };
+      }, SEL.dialog);
+      if (!stop) continue;
+      stops += 1;
+      if (stop.covered) covered.push(stop.name);
+    }
+    assert.ok(stops >= 10, `only ${stops} focus stops outside the action bar: did Tab reach the toggles?`);
+    assert.deepEqual(covered, [], `focused under the action bar: ${covered.join(', ')}`);
+  });
+}
