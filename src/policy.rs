@@ -892,7 +892,6 @@ impl<'a> Node<'a> {
         }
     }
 
-    #[inline(never)]
     fn members(&self) -> Result<&'a [(String, Value)], PolicyError> {
         match self.value {
             Value::Object(members) => Ok(members),
@@ -901,7 +900,6 @@ impl<'a> Node<'a> {
     }
 
     /// Refuses keys the schema does not know: a typo must not pass silently.
-    #[inline(never)]
     fn only_keys(&self, known: &[&str]) -> Result<(), PolicyError> {
         for (key, value) in self.members()? {
             if !known.contains(&key.as_str()) {
@@ -916,12 +914,10 @@ impl<'a> Node<'a> {
         Ok(())
     }
 
-    #[inline(never)]
     fn optional(&'a self, key: &'a str) -> Option<Node<'a>> {
         Some(self.child(self.value.get(key)?, Step::Key(key)))
     }
 
-    #[inline(never)]
     fn field(&'a self, key: &'a str) -> Result<Node<'a>, PolicyError> {
         self.members()?;
         self.optional(key)
@@ -938,7 +934,6 @@ impl<'a> Node<'a> {
         }
     }
 
-    #[inline(never)]
     fn string(&self) -> Result<String, PolicyError> {
         match self.value {
             Value::Str(s) if s.trim().is_empty() => Err(self.problem("must not be empty")),
@@ -947,7 +942,6 @@ impl<'a> Node<'a> {
         }
     }
 
-    #[inline(never)]
     fn boolean(&self) -> Result<bool, PolicyError> {
         match self.value {
             Value::Bool(b) => Ok(*b),
@@ -955,7 +949,6 @@ impl<'a> Node<'a> {
         }
     }
 
-    #[inline(never)]
     fn text(&self) -> Result<Text, PolicyError> {
         self.only_keys(&["th", "en"])?;
         Ok(Text {

@@ -461,21 +461,19 @@ impl Privacy {
         if submission.to_seal.is_empty() {
             return Promise::resolve(&target);
         }
-        let mut failure = String::from("sealSubmission: ");
-        let reason = SealError::Failed.as_str();
-        match start_sealing(
+        let failure = |why: SealError| {
+            let mut message = String::from("sealSubmission: ");
+            message.push_str(why.as_str());
+            message
+        };
+        let sealing = start_sealing(
             &self.shared,
             &id,
             &submission,
             &target,
-            &(failure.clone() + reason),
-        ) {
-            Ok(sealing) => sealing,
-            Err(why) => {
-                failure.push_str(why.as_str());
-                Promise::reject(&JsError::new(&failure).into())
-            }
-        }
+            &failure(SealError::Failed),
+        );
+        sealing.unwrap_or_else(|why| Promise::reject(&JsError::new(&failure(why)).into()))
     }
 
     /// The consent receipts recorded on this device, oldest first (at most 100).
@@ -694,7 +692,6 @@ impl Inner {
     }
 }
 
-/// The policy and the exact text it was read from (receipts hash it).
 /// `prepare` for a form element: its id and its submission, or the error
 /// `method` (a JS API name) throws.
 fn prepared(
@@ -739,6 +736,7 @@ fn submission_object(id: &str, submission: &Submission) -> JsValue {
     out.into()
 }
 
+/// The policy and the exact text it was read from (receipts hash it).
 fn load_policy(value: &JsValue) -> Result<(Policy, String), JsError> {
     let text = if value.is_undefined() || value.is_null() {
         return Ok((Policy::mohprompt(), MOHPROMPT_POLICY.to_owned()));
