@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   useDemo, SEL, THAI_LETTERS, REGISTRATION, REGISTER_ENDPOINT, fillForm, formValues, assertAxeClean,
-  openSealedBody, SEALED_VALUE,
+  openSealedBody, SEALED_VALUE, sealInPage,
 } from './harness.mjs';
 
 const demo = useDemo();
@@ -580,11 +580,8 @@ test('a field that cannot be sealed (the policy\'s key is not a point on P-256) 
     'precondition: the policy with a key that is not a point was rejected, so the bundled one was used');
   const stored = (await demo.storedSubmissions()).length;
   await fillForm(s, REGISTRATION);
-  const sealing = await s.page.evaluate((sel) => window.privacy.sealSubmission(document.querySelector(sel)).then(
-    (r) => ({ resolved: JSON.parse(JSON.stringify(r)) }),
-    (err) => ({ rejected: String(err?.message ?? err) }),
-  ), SEL.form);
-  assert.deepEqual(sealing, { rejected: 'sealSubmission: WebCrypto could not seal a field' }, 'sealSubmission with a key that is not a point');
+  const sealing = await sealInPage(s);
+  assert.deepEqual(sealing, { rejected: 'sealSubmission: WebCrypto could not seal a field', isError: true }, 'sealSubmission with a key that is not a point');
 
   const event = await s.submitAndWait();
   assert.equal(event.ok, false, 'privacy:submit detail.ok when nothing could be sealed');

@@ -78,6 +78,32 @@ export const REGISTER_ENDPOINT = '/api/register';
 /** Where the LIFF page's certificate form posts its JSON (its action). */
 export const CERTIFICATE_ENDPOINT = '/api/certificate';
 
+/** The LIFF page (/liff/): its certificate form, what the module renders into it, its header. */
+const CERTIFICATE_FORM = 'form[data-privacy-form="certificate"]';
+export const LIFF = {
+  form: CERTIFICATE_FORM,
+  control: (name) => `${CERTIFICATE_FORM} [name="${name}"]`,
+  submit: `${CERTIFICATE_FORM} [data-privacy-submit]`,
+  purpose: (id) => `${CERTIFICATE_FORM} input[type="checkbox"][data-privacy-purpose="${id}"]`,
+  consentSection: `${CERTIFICATE_FORM} fieldset[data-privacy-consent]`,
+  unavailable: `${CERTIFICATE_FORM} [data-demo-form-unavailable]`,
+  privacyButton: 'header [data-privacy-open]',
+};
+
+/**
+ * Submits the LIFF page's certificate form as it is filled and returns the privacy:submit detail
+ * and the one request the server stored; fails unless the request was accepted and stored once.
+ */
+export async function submitCertificate(demo, s) {
+  const before = (await demo.storedCertificates()).length;
+  const event = await s.submitAndWait(LIFF.submit);
+  assert.equal(event.form, 'certificate', 'privacy:submit detail.form');
+  assert.equal(event.ok, true, `the certificate request was not accepted: ${JSON.stringify(event)}`);
+  const stored = (await demo.storedCertificates()).slice(before);
+  assert.equal(stored.length, 1, `the server stored ${stored.length} certificate requests, expected 1`);
+  return { event, stored: stored[0] };
+}
+
 /**
  * LINE's in-app browser on Android (a WebView, `wv`): LINE appends `Line/<app version>` to the
  * system WebView's user agent. What `options.mobile` sessions present.
@@ -256,6 +282,17 @@ export function flipCiphertextChar(sealed) {
 
 /** A sealed value: hpke1.<kid>.<base64url enc>.<base64url ciphertext>. */
 export const SEALED_VALUE = /^hpke1\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+
+/**
+ * sealSubmission of a form in the page (the register form unless named): { resolved } (as
+ * JSON) or { rejected } (the message, and whether it is an Error).
+ */
+export function sealInPage(s, formSelector = SEL.form) {
+  return s.page.evaluate((sel) => window.privacy.sealSubmission(document.querySelector(sel)).then(
+    (r) => ({ resolved: JSON.parse(JSON.stringify(r)) }),
+    (err) => ({ rejected: String(err?.message ?? err), isError: err instanceof Error }),
+  ), formSelector);
+}
 
 /** The names of the fields the served policy seals in `form`. */
 export function sealedFieldNames(policy, form) {

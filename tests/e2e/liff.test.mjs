@@ -19,7 +19,7 @@ import { before, test } from 'node:test';
 import {
   useDemo, SEL, THAI_LETTERS, CERTIFICATE_ENDPOINT, RECEIPTS_ENDPOINT, DEMO_HASH_KEY, keyedHash, purpose,
   seededRandom, randomThaiId, randomThaiMobile, groupThaiMobile, mobileE164, thaiIdSpellings, thaiMobileSpellings, findNeedles,
-  assertAxeClean, openSealedValue, SEALED_VALUE,
+  assertAxeClean, openSealedValue, SEALED_VALUE, LIFF, submitCertificate,
 } from './harness.mjs';
 
 const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,17 +31,6 @@ const MOCK_DISPLAY_NAME = 'สมหญิง ใจดี';
 
 /** What the policy's `line` link sends: HMAC-SHA256 of the userId under the deployment key, hex. */
 const LINE_USER_HASH = keyedHash(MOCK_USER_ID, DEMO_HASH_KEY);
-
-const CERTIFICATE_FORM = 'form[data-privacy-form="certificate"]';
-const LIFF = {
-  form: CERTIFICATE_FORM,
-  control: (name) => `${CERTIFICATE_FORM} [name="${name}"]`,
-  submit: `${CERTIFICATE_FORM} [data-privacy-submit]`,
-  purpose: (id) => `${CERTIFICATE_FORM} input[type="checkbox"][data-privacy-purpose="${id}"]`,
-  consentSection: `${CERTIFICATE_FORM} fieldset[data-privacy-consent]`,
-  unavailable: `${CERTIFICATE_FORM} [data-demo-form-unavailable]`,
-  privacyButton: 'header [data-privacy-open]',
-};
 
 const SCREENSHOTS = {
   banner: path.join(REPO_DIR, 'docs', 'liff-banner.png'),
@@ -101,13 +90,7 @@ async function requestCertificate(s, person, { tick = ['contact', 'line_link'] }
   await s.page.locator(LIFF.control('national_id')).fill(person.nationalId);
   await s.page.locator(LIFF.control('date_of_birth')).fill(person.dateOfBirth);
   await s.page.locator(LIFF.control('phone')).fill(groupThaiMobile(person.phone));
-  const before = (await demo.storedCertificates()).length;
-  const event = await s.submitAndWait(LIFF.submit);
-  assert.equal(event.form, 'certificate', 'privacy:submit detail.form');
-  assert.equal(event.ok, true, `the certificate request was not accepted: ${JSON.stringify(event)}`);
-  const stored = (await demo.storedCertificates()).slice(before);
-  assert.equal(stored.length, 1, `the server stored ${stored.length} certificate requests, expected 1`);
-  return stored[0];
+  return (await submitCertificate(demo, s)).stored;
 }
 
 /** The ids of non-necessary categories and of purposes: none may be granted before a decision. */

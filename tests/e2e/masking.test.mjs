@@ -14,7 +14,7 @@ import {
   useDemo, SEL, REGISTRATION, REGISTER_ENDPOINT, fillForm, toThaiDigits, fromThaiDigits,
   thaiIdCheckDigit, groupThaiId, seededRandom, randomThaiId, randomThaiMobile, randomPassport, mobileE164,
   groupThaiMobile, thaiIdSpellings, thaiMobileSpellings, passportSpellings, findNeedles, THAI_LETTERS,
-  openSealedValue,
+  openSealedValue, sealInPage,
 } from './harness.mjs';
 
 const demo = useDemo();
@@ -595,11 +595,8 @@ for (const name of ['national_id', 'passport', 'phone']) {
     // with the identifiers filled nothing can be sealed, and nothing is sent.
     await fillForm(s, REGISTRATION);
     await s.page.evaluate(() => window.privacy.set('contact', true));
-    const sealing = await s.page.evaluate((sel) => window.privacy.sealSubmission(document.querySelector(sel)).then(
-      (r) => ({ resolved: JSON.parse(JSON.stringify(r)) }),
-      (err) => ({ rejected: String(err?.message ?? err) }),
-    ), SEL.form);
-    assert.deepEqual(sealing, { rejected: 'sealSubmission: the policy has no usable key to seal to' }, 'sealSubmission after the fallback');
+    const sealing = await sealInPage(s);
+    assert.deepEqual(sealing, { rejected: 'sealSubmission: the policy has no usable key to seal to', isError: true }, 'sealSubmission after the fallback');
     const event = await s.submitAndWait();
     assert.equal(event.ok, false, 'privacy:submit detail.ok after the fallback');
     assert.deepEqual(s.registerPosts(), [], `the form was posted after the fallback (${name} kept raw?)`);

@@ -24,7 +24,7 @@ import {
   useDemo, SEL, REGISTRATION, REGISTER_ENDPOINT, CERTIFICATE_ENDPOINT, fillForm, formValues, SEALED_VALUE,
   openSealedValue, openSealedBody, seededRandom, randomThaiId, randomThaiMobile, randomPassport, groupThaiId,
   groupThaiMobile, toThaiDigits, mobileE164, thaiIdSpellings, thaiMobileSpellings, passportSpellings, findNeedles,
-  flipCiphertextChar,
+  flipCiphertextChar, LIFF, submitCertificate, sealInPage, sealedFieldNames,
 } from './harness.mjs';
 
 const INSECURE_HOST = 'privacy-demo.test';
@@ -51,13 +51,6 @@ const CANNOT_SEAL = {
 const REASON = {
   insecure: 'sealing needs WebCrypto, which only a secure (https) page has',
   noKey: 'the policy has no usable key to seal to',
-};
-
-const CERTIFICATE_FORM = 'form[data-privacy-form="certificate"]';
-const LIFF = {
-  control: (name) => `${CERTIFICATE_FORM} [name="${name}"]`,
-  submit: `${CERTIFICATE_FORM} [data-privacy-submit]`,
-  purpose: (id) => `${CERTIFICATE_FORM} input[type="checkbox"][data-privacy-purpose="${id}"]`,
 };
 
 // ----- helpers ----------------------------------------------------------------------------------
@@ -99,14 +92,6 @@ async function statusText(s, selector = SEL.formStatusLine) {
   return ((await s.page.locator(selector).textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/** sealSubmission of the register form in the page: { resolved } (JSON) or { rejected } (the message). */
-function sealInPage(s, formSelector = SEL.form) {
-  return s.page.evaluate((sel) => window.privacy.sealSubmission(document.querySelector(sel)).then(
-    (r) => ({ resolved: JSON.parse(JSON.stringify(r)) }),
-    (err) => ({ rejected: String(err?.message ?? err), isError: err instanceof Error }),
-  ), formSelector);
-}
-
 /** Every console line of the page, from the first load on. */
 function recordConsole(s) {
   const lines = [];
@@ -134,12 +119,10 @@ const spellingsOf = (p) => [
   ...thaiIdSpellings(p.id), ...thaiMobileSpellings(p.mobile), ...passportSpellings(p.passport), p.passport.toLowerCase(),
 ];
 
-const sealedFieldsOf = (form) => demo.policy.forms[form].fields.filter((f) => f.operator === 'seal').map((f) => f.name);
-
 // ----- interop ----------------------------------------------------------------------------------
 
 test('100 national IDs and 100 phones sealed by sealSubmission in Chromium open in Node with @hpke/core to their normalised values', async (t) => {
-  assert.deepEqual(sealedFieldsOf('register'), ['national_id', 'passport', 'phone'], 'precondition: the register form seals these');
+  assert.deepEqual(sealedFieldNames(demo.policy, 'register'), ['national_id', 'passport', 'phone'], 'precondition: the register form seals these');
   const seed = Number(process.env.E2E_SEED ?? Math.floor(Math.random() * 2 ** 31));
   t.diagnostic(`random identifiers from seed ${seed} (E2E_SEED=${seed} repeats them)`);
   const random = seededRandom(seed);
@@ -458,7 +441,7 @@ for (const lang of [undefined, 'en']) {
 // ----- the LIFF page ----------------------------------------------------------------------------
 
 test('the LIFF page\'s certificate request arrives with national_id and phone, or the passport, sealed for the certificate form', async (t) => {
-  assert.deepEqual(sealedFieldsOf('certificate'), ['national_id', 'passport', 'phone'], 'precondition: the certificate form seals these');
+  assert.deepEqual(sealedFieldNames(demo.policy, 'certificate'), ['national_id', 'passport', 'phone'], 'precondition: the certificate form seals these');
   const s = await demo.session(t, { mobile: true });
   const consoleLines = recordConsole(s);
   await s.goto('/liff/?mock=1');
@@ -468,14 +451,9 @@ test('the LIFF page\'s certificate request arrives with national_id and phone, o
 
   const request = async (values) => {
     for (const [name, value] of Object.entries(values)) await s.page.locator(LIFF.control(name)).fill(value);
-    const before = (await demo.storedCertificates()).length;
-    const event = await s.submitAndWait(LIFF.submit);
-    assert.equal(event.form, 'certificate', 'privacy:submit detail.form');
-    assert.equal(event.ok, true, `the certificate request was not accepted: ${JSON.stringify(event)}`);
-    const stored = (await demo.storedCertificates()).slice(before);
-    assert.equal(stored.length, 1, `the server stored ${stored.length} certificate requests, expected 1`);
+    const { event, stored } = await submitCertificate(demo, s);
     const byName = Object.fromEntries(event.report.fields.map((f) => [f.name, f]));
-    return { stored: stored[0], byName };
+    return { stored, byName };
   };
 
   // National ID and phone, contact ticked.
