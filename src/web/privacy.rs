@@ -113,8 +113,11 @@ struct Inner {
     gtag: Option<Function>,
     /// `false` for `storage: 'memory'`.
     persistent: bool,
-    /// SHA-256 of the policy text as loaded, for receipts.
+    /// SHA-256 of the policy text, for receipts: empty until the first
+    /// receipt, so a page that records nothing never hashes the policy.
     policy_sha256: String,
+    /// The policy text as loaded, until `policy_sha256` is taken of it.
+    policy_text: String,
     /// The device's pseudonymous id, for receipts.
     subject: String,
     /// Receipts kept on the device, with what is still to be delivered.
@@ -296,7 +299,8 @@ impl Privacy {
             callbacks: Vec::new(),
             gtag,
             persistent,
-            policy_sha256: receipt::sha256_hex(&policy_text),
+            policy_sha256: String::new(),
+            policy_text,
             subject: receipts::subject(persistent),
             log: receipts::load(persistent),
             endpoint,
@@ -660,6 +664,9 @@ impl Inner {
     /// Records the receipt of a decision that changed `changed`; returns it as JSON.
     fn record(&mut self, method: &str, changed: &[String]) -> String {
         let receipt_id = receipts::random_uuid();
+        if self.policy_sha256.is_empty() {
+            self.policy_sha256 = receipt::sha256_hex(&core::mem::take(&mut self.policy_text));
+        }
         let issuer = Issuer {
             policy: &self.policy,
             policy_sha256: &self.policy_sha256,
