@@ -63,7 +63,10 @@ export async function startPage(prepare) {
   let privacy;
   try {
     const { policy, options } = await prepare();
+    const started = performance.now();
     privacy = startPrivacy(policy, options);
+    // Named measures show in the browser's performance panel; `make bench` reports them.
+    performance.measure('privacy: start', { start: started });
   } catch (err) {
     // The wasm did not load (blocked, offline, an old browser) or would not start.
     console.error('The privacy module did not start; forms stay disabled.', err);
@@ -75,7 +78,9 @@ export async function startPage(prepare) {
   // sooner; `make bench`). Until it is attached, a form cannot be sent.
   if (document.querySelector('[data-privacy-banner]')) await afterNextPaint();
   // Forms next: once window.privacy exists the forms are ready too.
+  const attaching = performance.now();
   attachForms(privacy);
+  performance.measure('privacy: attach forms', { start: attaching });
   window.privacy = privacy;
 }
 
