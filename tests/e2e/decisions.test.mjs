@@ -63,6 +63,42 @@ test('the banner is the first element of the page and every choice is offered', 
   assert.deepEqual(blocking, { modal: false, inert: false, anyModal: false }, 'the banner blocks the page');
 });
 
+// Runs in the page before its scripts: notes the state of the register form in the first
+// animation frame in which the banner exists.
+function noteFirstBannerFrame() {
+  const onFrame = () => {
+    if (!document.querySelector('[data-privacy-banner]')) {
+      requestAnimationFrame(onFrame);
+      return;
+    }
+    const form = document.querySelector('form[data-privacy-form="register"]');
+    window.__firstBannerFrame = {
+      marks: form.querySelectorAll('[data-privacy-field-mark]').length,
+      submitDisabled: form.querySelector('[data-privacy-submit]').disabled,
+    };
+  };
+  requestAnimationFrame(onFrame);
+}
+
+test('the banner is painted before the form is marked, and the form cannot be sent until it is', async (t) => {
+  const s = await demo.session(t);
+  await s.page.addInitScript(noteFirstBannerFrame);
+  await s.goto('/');
+  const first = await s.page.evaluate(() => window.__firstBannerFrame);
+  assert.ok(first, 'no animation frame with the banner was seen');
+  assert.equal(first.marks, 0, 'the form was marked before the banner\'s first frame: it delays the banner');
+  assert.equal(first.submitDisabled, true, 'the form could be sent before the module attached to it');
+  const after = await s.page.evaluate(() => {
+    const form = document.querySelector('form[data-privacy-form="register"]');
+    return {
+      marks: form.querySelectorAll('[data-privacy-field-mark]').length,
+      submitDisabled: form.querySelector('[data-privacy-submit]').disabled,
+    };
+  });
+  assert.ok(after.marks > 0, 'the form was never marked');
+  assert.equal(after.submitDisabled, false, 'the attached form cannot be sent');
+});
+
 test('accept-all runs each gated script once and is remembered after a reload', async (t) => {
   const s = await demo.session(t);
   await s.goto('/');
