@@ -762,6 +762,11 @@ fn load_policy(value: &JsValue) -> Result<(Policy, String), JsError> {
 /// Calls method `name` of the duck-typed LIFF object; `None` where it is
 /// missing or throws.
 fn liff_call(liff: &JsValue, name: &str) -> Option<JsValue> {
+    // Outside the mini-app there is no LIFF object: reading a method of
+    // `undefined` would throw, and a thrown error is slow to make.
+    if !liff.is_object() {
+        return None;
+    }
     Reflect::get(liff, &name.into())
         .ok()?
         .dyn_into::<Function>()
