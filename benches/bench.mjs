@@ -179,26 +179,15 @@ async function measureBannerTimes(ctx) {
  * Also the size of the newest receipt, as the page POSTed it (raw and gzip -9).
  */
 async function measureDecisionCost(ctx) {
-  const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
-  const problems = [];
   const receiptBodies = [];
+  const { context, tab, problems } = await openDemoPage(ctx, async (page) => {
+    page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/consent-receipts') receiptBodies.push(r.postData()); });
+  });
   try {
-    const tab = await context.newPage();
-    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-    tab.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/consent-receipts') receiptBodies.push(r.postData()); });
-    await tab.goto(`${ctx.url}/`, { waitUntil: 'load' });
-    await tab.waitForFunction(() => window.privacy !== undefined, null, { timeout: BANNER_TIMEOUT_MS });
+    const resolution = await tab.evaluate(timerResolution);
     const result = await tab.evaluate(async ({ calls, warmup, spacing }) => {
       if (typeof window.privacy.receipts !== 'function') throw new Error('privacy.receipts() is missing (old pkg/?)');
       const pause = () => new Promise((resolve) => setTimeout(resolve, spacing));
-      // The timer's resolution limits what a single call can show; it is printed with the figures.
-      let resolution = Infinity;
-      for (let i = 0, last = performance.now(); i < 100_000 && resolution === Infinity; i++) {
-        const now = performance.now();
-        if (now !== last) resolution = now - last;
-        last = now;
-      }
       const micros = [];
       const before = window.privacy.receipts().length;
       for (let i = 0; i < warmup + calls; i++) {
@@ -211,7 +200,6 @@ async function measureDecisionCost(ctx) {
       const receipts = window.privacy.receipts();
       return {
         micros,
-        resolutionMicros: resolution * 1000,
         recorded: Math.min(receipts.length, before + warmup + calls) - before,
         newest: JSON.stringify(receipts.at(-1) ?? null),
       };
@@ -230,7 +218,7 @@ async function measureDecisionCost(ctx) {
     ];
     return {
       rows,
-      detail: { micros: result.micros, resolutionMicros: result.resolutionMicros, receipt: result.newest, size, problems },
+      detail: { micros: result.micros, resolutionMicros: resolution * 1000, receipt: result.newest, size, problems },
     };
   } finally {
     await context.close();
@@ -295,19 +283,15 @@ async function crossOriginIsolate(tab) {
  * (COOP/COEP added to its response) so the timer resolves to a few µs instead of 100.
  */
 async function measurePrepareSubmission(ctx) {
-  const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
-  const problems = [];
   const fields = benchFormFields();
   const policy = readJson(path.join(ROOT, 'policy/mohprompt.json'));
   policy.forms = { ...policy.forms, bench30: { purposes: ['service', 'contact'], fields: fields.map((f) => f.declaration) } };
+  const { context, tab, problems } = await openDemoPage(ctx, async (page) => {
+    await page.route((url) => url.pathname === '/policy.json', (route) => route.fulfill({ json: policy }));
+    await crossOriginIsolate(page);
+  });
   try {
-    const tab = await context.newPage();
-    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-    await tab.route((url) => url.pathname === '/policy.json', (route) => route.fulfill({ json: policy }));
-    await crossOriginIsolate(tab);
-    await tab.goto(`${ctx.url}/`, { waitUntil: 'load' });
-    await tab.waitForFunction(() => window.privacy !== undefined, null, { timeout: BANNER_TIMEOUT_MS });
+    const resolution = await tab.evaluate(timerResolution);
     const result = await tab.evaluate(({ specs, calls, warmup }) => {
       if (typeof window.privacy.prepareSubmission !== 'function') throw new Error('privacy.prepareSubmission() is missing (old pkg/?)');
       const form = document.createElement('form');
@@ -339,12 +323,6 @@ async function measurePrepareSubmission(ctx) {
       specs.forEach((spec) => { form.elements.namedItem(spec.declaration.name).value = spec.value; });
       window.privacy.set('contact', true);
 
-      let resolution = Infinity;
-      for (let i = 0, last = performance.now(); i < 100_000 && resolution === Infinity; i++) {
-        const now = performance.now();
-        if (now !== last) resolution = now - last;
-        last = now;
-      }
       const micros = [];
       let last = null;
       for (let i = 0; i < warmup + calls; i++) {
@@ -355,7 +333,6 @@ async function measurePrepareSubmission(ctx) {
       }
       return {
         micros,
-        resolutionMicros: resolution * 1000,
         isolated: window.crossOriginIsolated,
         payloadKeys: Object.keys(last?.payload ?? {}).length,
         reportFields: last?.report?.fields?.length ?? null,
@@ -371,7 +348,7 @@ async function measurePrepareSubmission(ctx) {
     if (!result.isolated) problems.push('the prepareSubmission page was not cross-origin isolated (coarse timer)');
     return {
       rows: [{ measurement: 'prepareSubmission', subject: `${PREPARE_FIELDS}-field form in Chromium`, ...summarise(result.micros), unit: 'µs' }],
-      detail: { ...result, fields: fields.map((f) => f.declaration), problems },
+      detail: { ...result, resolutionMicros: resolution * 1000, fields: fields.map((f) => f.declaration), problems },
     };
   } finally {
     await context.close();
@@ -386,15 +363,8 @@ async function measurePrepareSubmission(ctx) {
  * minified the way scripts/build.sh minifies the glue.
  */
 async function measureSeal(ctx) {
-  const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
-  const problems = [];
+  const { context, tab, problems } = await openDemoPage(ctx, crossOriginIsolate);
   try {
-    const tab = await context.newPage();
-    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-    await crossOriginIsolate(tab);
-    await tab.goto(`${ctx.url}/`, { waitUntil: 'load' });
-    await tab.waitForFunction(() => window.privacy !== undefined, null, { timeout: BANNER_TIMEOUT_MS });
     const result = await tab.evaluate(async ({ calls, warmup }) => {
       const form = document.querySelector('form[data-privacy-form="register"]');
       form.elements.namedItem('national_id').value = '1234545678781';
@@ -440,14 +410,8 @@ async function measureSeal(ctx) {
  * page before timing; each run is timed whole with performance.now().
  */
 async function measureIdentifierThroughput(ctx) {
-  const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
-  const problems = [];
+  const { context, tab, problems } = await openDemoPage(ctx);
   try {
-    const tab = await context.newPage();
-    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-    await tab.goto(`${ctx.url}/`, { waitUntil: 'load' });
-    await tab.waitForFunction(() => window.privacy !== undefined, null, { timeout: BANNER_TIMEOUT_MS });
     const result = await tab.evaluate(async ({ idCount, scanBytes, runs }) => {
       const m = await import('/pkg/mohprompt_privacy.js');
       for (const name of ['validateThaiId', 'maskValue', 'scanText']) {
@@ -537,6 +501,45 @@ async function measureIdentifierThroughput(ctx) {
   } finally {
     await context.close();
   }
+}
+
+// ---------------------------------------------------------------------------------
+// The demo page, for the measurements that run in it.
+
+/**
+ * A fresh context with the demo page loaded and the module started. `prepare(tab)` runs before
+ * the page is loaded (routes, headers, listeners). Page errors and console errors are collected
+ * in `problems`. The caller closes `context`.
+ */
+async function openDemoPage(ctx, prepare = async () => {}) {
+  const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const problems = [];
+  try {
+    const tab = await context.newPage();
+    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    await prepare(tab);
+    await tab.goto(`${ctx.url}/`, { waitUntil: 'load' });
+    await tab.waitForFunction(() => window.privacy !== undefined, null, { timeout: BANNER_TIMEOUT_MS });
+    return { context, tab, problems };
+  } catch (err) {
+    await context.close();
+    throw err;
+  }
+}
+
+/**
+ * Runs in the page: the smallest step of performance.now() seen, in ms. It limits what a single
+ * timed call can show, so it is printed with the figures.
+ */
+function timerResolution() {
+  let resolution = Infinity;
+  for (let i = 0, last = performance.now(); i < 100_000 && resolution === Infinity; i++) {
+    const now = performance.now();
+    if (now !== last) resolution = now - last;
+    last = now;
+  }
+  return resolution;
 }
 
 // ---------------------------------------------------------------------------------
