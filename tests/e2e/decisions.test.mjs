@@ -64,18 +64,21 @@ test('the banner is the first element of the page and every choice is offered', 
 });
 
 // Runs in the page before its scripts: notes the state of the register form in the first
-// animation frame in which the banner exists.
+// animation frame in which the banner exists. `window.__registerFormState()` reads it later.
 function noteFirstBannerFrame() {
+  window.__registerFormState = () => {
+    const form = document.querySelector('form[data-privacy-form="register"]');
+    return {
+      marks: form.querySelectorAll('[data-privacy-field-mark]').length,
+      submitDisabled: form.querySelector('[data-privacy-submit]').disabled,
+    };
+  };
   const onFrame = () => {
     if (!document.querySelector('[data-privacy-banner]')) {
       requestAnimationFrame(onFrame);
       return;
     }
-    const form = document.querySelector('form[data-privacy-form="register"]');
-    window.__firstBannerFrame = {
-      marks: form.querySelectorAll('[data-privacy-field-mark]').length,
-      submitDisabled: form.querySelector('[data-privacy-submit]').disabled,
-    };
+    window.__firstBannerFrame = window.__registerFormState();
   };
   requestAnimationFrame(onFrame);
 }
@@ -88,13 +91,7 @@ test('the banner is painted before the form is marked, and the form cannot be se
   assert.ok(first, 'no animation frame with the banner was seen');
   assert.equal(first.marks, 0, 'the form was marked before the banner\'s first frame: it delays the banner');
   assert.equal(first.submitDisabled, true, 'the form could be sent before the module attached to it');
-  const after = await s.page.evaluate(() => {
-    const form = document.querySelector('form[data-privacy-form="register"]');
-    return {
-      marks: form.querySelectorAll('[data-privacy-field-mark]').length,
-      submitDisabled: form.querySelector('[data-privacy-submit]').disabled,
-    };
-  });
+  const after = await s.page.evaluate(() => window.__registerFormState());
   assert.ok(after.marks > 0, 'the form was never marked');
   assert.equal(after.submitDisabled, false, 'the attached form cannot be sent');
 });
