@@ -58,7 +58,7 @@ export async function hpkeSeal(kid, recipient, info, plaintext, aad, ephemeral) 
   const raw = await expand(SUITE, secret, 'key', context, 16);
   const key = await subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt']);
   const iv = await expand(SUITE, secret, 'base_nonce', context, 12);
-    const gcm = { name: 'AES-GCM', iv, additionalData: utf8(aad ?? '') };
+  const gcm = { name: 'AES-GCM', iv, additionalData: utf8(aad ?? '') };
   const ciphertext = new Uint8Array(await subtle.encrypt(gcm, key, utf8(plaintext)));
   return `hpke1.${kid}.${base64url(enc)}.${base64url(ciphertext)}`;
 }
