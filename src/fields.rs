@@ -110,6 +110,42 @@ pub struct Field {
     pub why: Text,
     /// How it leaves the browser.
     pub operator: MaskOperator,
+    /// What the egress guard does with an identifier found in its value,
+    /// for fields that are not themselves identifiers.
+    pub identifiers: OnIdentifier,
+}
+
+/// What the egress guard does when a national ID, passport or phone number
+/// turns up in a field that is not declared to hold one (a phone typed into
+/// the address, say).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OnIdentifier {
+    /// It is masked in the value sent; the rest of the value goes as typed.
+    #[default]
+    Mask,
+    /// The form is not sent: the person is asked to take it out.
+    Refuse,
+}
+
+impl OnIdentifier {
+    /// The name the policy uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnIdentifier::Mask => "mask",
+            OnIdentifier::Refuse => "refuse",
+        }
+    }
+}
+
+impl FieldKind {
+    /// Whether the field is declared to hold an identifier: its own
+    /// operator decides how it leaves, and the leak scan leaves it alone.
+    pub fn is_identifier(self) -> bool {
+        matches!(
+            self,
+            FieldKind::NationalId | FieldKind::Passport | FieldKind::Phone | FieldKind::Email
+        )
+    }
 }
 
 /// A one-of group and the sentence that explains it.
@@ -132,6 +168,9 @@ pub enum Problem {
     Email,
     /// Not a valid Thai national ID (length, first digit or check digit).
     NationalId,
+    /// A national ID, passport or phone number in a field not meant for
+    /// one, where the policy refuses it (`"identifiers": "refuse"`).
+    HoldsIdentifier,
 }
 
 /// The problem with `field`'s `value`, given whether another field of its
@@ -160,8 +199,17 @@ pub fn check(field: &Field, value: &str, group_filled: bool) -> Option<Problem> 
     match field.kind {
         FieldKind::Email if !identifiers::is_email(value) => Some(Problem::Email),
         FieldKind::NationalId if !identifiers::is_thai_id(value) => Some(Problem::NationalId),
+        _ if refuses(field, value) => Some(Problem::HoldsIdentifier),
         _ => None,
     }
+}
+
+/// Whether the policy refuses `value` in `field`: the field is not an
+/// identifier, says `"identifiers": "refuse"`, and the value holds one.
+fn refuses(field: &Field, value: &str) -> bool {
+    field.identifiers == OnIdentifier::Refuse
+        && !field.kind.is_identifier()
+        && !scan::scan_text(value).findings.is_empty()
 }
 
 /// Every problem of a form's typed values, in declaration order.
@@ -228,6 +276,8 @@ pub struct FieldReport {
     pub action: FieldAction,
     /// Its declared operator, if declared.
     pub operator: Option<MaskOperator>,
+    /// How many identifiers the egress guard masked in its value.
+    pub masked: usize,
 }
 
 /// A minimised, masked submission and its report.
@@ -242,12 +292,50 @@ pub struct Submission {
     pub to_seal: Vec<(String, String)>,
 }
 
+/// Why a submission cannot be built. Nothing is sent then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// An operator cannot run here.
+    Operator(OperatorError),
+    /// The named field holds an identifier, and the policy refuses that there.
+    HoldsIdentifier(String),
+}
+
+impl Refusal {
+    /// Why, in words that name the field, never its value.
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::Operator(e) => e.as_str().to_owned(),
+            Refusal::HoldsIdentifier(name) => {
+                let mut message = String::from("field '");
+                message.push_str(name);
+                message.push_str(
+                    "' holds a national ID, passport or phone number, which the policy refuses there",
+                );
+                message
+            }
+        }
+    }
+}
+
+impl From<OperatorError> for Refusal {
+    fn from(e: OperatorError) -> Self {
+        Refusal::Operator(e)
+    }
+}
+
 /// Builds what leaves the browser: only declared fields, only non-empty
 /// ones, only while one of their purposes is `allowed`, each after its
 /// operator. Undeclared controls are reported, never sent. An operator that
 /// cannot run here fails the whole submission: nothing is sent raw instead.
 /// Fields to seal come back in [`Submission::to_seal`], normalised: sealing
 /// runs on the browser's WebCrypto, so the caller does it.
+///
+/// The egress guard: every value of a field that is not itself an
+/// identifier goes through the leak scan after its operator, whatever its
+/// kind (names, address, nationality, free text), and any national ID,
+/// passport, phone or e-mail found in it is masked, or, where the field
+/// says `"identifiers": "refuse"`, the submission is refused.
 ///
 /// ```
 /// use mohprompt_privacy::fields::minimise;
@@ -269,9 +357,10 @@ pub fn minimise(
     allowed: &dyn Fn(&str) -> bool,
     values: &[(String, String)],
     hash_key: Option<&[u8]>,
-) -> Result<Submission, OperatorError> {
+) -> Result<Submission, Refusal> {
     let mut out = Submission::default();
     for field in fields {
+        let mut masked = 0;
         let value = values
             .iter()
             .find(|(n, _)| *n == field.name)
@@ -286,17 +375,18 @@ pub fn minimise(
             out.to_seal.push((field.name.clone(), normal));
             FieldAction::Sent
         } else {
-            // Free text may hold identifiers typed in passing: they are masked first.
-            let scanned;
-            let value = if field.kind == FieldKind::FreeText {
-                scanned = scan::scan_text(value).text;
-                scanned.as_str()
-            } else {
-                value
-            };
             match masking::apply(field.operator, field.kind, value, hash_key)? {
-                Some(sent) => {
+                Some(sent) if field.kind.is_identifier() => {
                     out.payload.push((field.name.clone(), sent));
+                    FieldAction::Sent
+                }
+                Some(sent) => {
+                    let scan = scan::scan_text(&sent);
+                    if !scan.findings.is_empty() && field.identifiers == OnIdentifier::Refuse {
+                        return Err(Refusal::HoldsIdentifier(field.name.clone()));
+                    }
+                    masked = scan.findings.len();
+                    out.payload.push((field.name.clone(), scan.text));
                     FieldAction::Sent
                 }
                 None => FieldAction::Dropped,
@@ -307,6 +397,7 @@ pub fn minimise(
             kind: Some(field.kind),
             action,
             operator: Some(field.operator),
+            masked,
         });
     }
     for (name, _) in values {
@@ -318,6 +409,7 @@ pub fn minimise(
                 kind: None,
                 action: FieldAction::Undeclared,
                 operator: None,
+                masked: 0,
             });
         }
     }
@@ -455,7 +547,7 @@ mod tests {
         let all = |_: &str| true;
         assert_eq!(
             minimise(&fields, &all, &typed(FULL), None),
-            Err(OperatorError::NoHashKey)
+            Err(Refusal::Operator(OperatorError::NoHashKey))
         );
     }
 
@@ -484,5 +576,65 @@ mod tests {
         let no_contact = |p: &str| p != "contact";
         let sent = minimise(&register(), &no_contact, &typed(FULL), None).unwrap();
         assert_eq!(sent.to_seal, typed(&[("national_id", "1234545678781")]));
+    }
+
+    /// The egress guard: an identifier typed into any field that is not an
+    /// identifier is masked, after the field's operator; identifier fields
+    /// keep their own operator, unscanned.
+    #[test]
+    fn every_text_field_goes_through_the_leak_scan() {
+        let all = |_: &str| true;
+        let mut values = typed(FULL);
+        for (name, value) in &mut values {
+            match name.as_str() {
+                "given_name" => *value = "สมชาย 0812345678".into(),
+                "family_name" => *value = "ID3100600445635".into(),
+                "nationality" => *value = "ไทย passport AB1234567".into(),
+                "address" => *value = "12/3 ต.บางรัก 10500 โทร 081-234-5678".into(),
+                _ => {}
+            }
+        }
+        let fields = with_operator(register(), "email", MaskOperator::Keep);
+        let sent = minimise(&fields, &all, &values, None).unwrap();
+        let value = |name: &str| &sent.payload.iter().find(|(n, _)| n == name).unwrap().1;
+        for (name, raw) in [
+            ("given_name", "0812345678"),
+            ("family_name", "3100600445635"),
+            ("nationality", "1234567"),
+            ("address", "234-5678"),
+        ] {
+            assert!(!value(name).contains(raw), "{name}: {}", value(name));
+        }
+        assert!(value("address").starts_with("12/3 ต.บางรัก 10500 โทร "));
+        // The e-mail field is an identifier: its own operator (here keep) decides.
+        assert_eq!(value("email"), "somchai@example.com");
+        let masked = |name: &str| sent.report.iter().find(|r| r.name == name).unwrap().masked;
+        assert_eq!(masked("address"), 1);
+        assert_eq!(masked("title"), 0);
+    }
+
+    #[test]
+    fn a_field_that_refuses_identifiers_stops_the_submission_and_names_itself() {
+        let mut fields = register();
+        fields
+            .iter_mut()
+            .find(|f| f.name == "address")
+            .unwrap()
+            .identifiers = OnIdentifier::Refuse;
+        let all = |_: &str| true;
+        let mut values = typed(FULL);
+        values.retain(|(n, _)| n != "address");
+        values.push(("address".into(), "โทร 0812345678".into()));
+        let refused = minimise(&fields, &all, &values, None).unwrap_err();
+        assert_eq!(refused, Refusal::HoldsIdentifier("address".into()));
+        assert!(refused.message().contains("'address'"));
+        assert!(!refused.message().contains("5678"));
+        let problems = validate(&fields, &values);
+        assert_eq!(problems, [("address".to_owned(), Problem::HoldsIdentifier)]);
+        // Without an identifier in it, the address goes as typed.
+        values.pop();
+        values.push(("address".into(), "12/3 ต.บางรัก 10500".into()));
+        assert_eq!(validate(&fields, &values), []);
+        assert!(minimise(&fields, &all, &values, None).is_ok());
     }
 }

@@ -114,8 +114,9 @@ pub struct Words {
     pub marks: [&'static str; 3],
     /// Around a consent purpose's title in the hint at a field that depends on it.
     pub depends: [&'static str; 2],
-    /// Field problems: missing, none of a group, not an e-mail, not a national ID.
-    pub problems: [&'static str; 4],
+    /// Field problems: missing, none of a group, not an e-mail, not a
+    /// national ID, an identifier where the policy refuses one.
+    pub problems: [&'static str; 5],
     /// Around the number of fields to correct.
     pub to_correct: [&'static str; 2],
     /// Status while sending.
@@ -132,6 +133,8 @@ pub struct Words {
     pub seal_no_key: &'static str,
     /// The button that shows a masked identifier again.
     pub reveal: &'static str,
+    /// A form's status line after `destroy()`: the module no longer sends it.
+    pub stopped: &'static str,
 }
 
 static THAI: Words = Words {
@@ -178,6 +181,7 @@ static THAI: Words = Words {
         "กรุณากรอกช่องใดช่องหนึ่งในกลุ่มนี้",
         "รูปแบบอีเมลไม่ถูกต้อง",
         "เลขประจำตัวประชาชนไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง",
+        "ช่องนี้มีเลขประจำตัวประชาชน เลขหนังสือเดินทาง หรือเบอร์โทรศัพท์ ซึ่งส่งในช่องนี้ไม่ได้ กรุณาลบออก หรือกรอกในช่องของเลขนั้นโดยเฉพาะ",
     ],
     to_correct: ["กรุณาแก้ไขข้อมูล ", " ช่อง"],
     sending: "กำลังส่งข้อมูล…",
@@ -187,6 +191,7 @@ static THAI: Words = Words {
     seal_insecure: "ส่งไม่ได้: ฟอร์มนี้ต้องเข้ารหัสเลขประจำตัวก่อนส่ง แต่หน้านี้ไม่ได้เปิดผ่านการเชื่อมต่อที่ปลอดภัย (https)",
     seal_no_key: "ส่งไม่ได้: ยังไม่มีกุญแจสำหรับเข้ารหัสเลขประจำตัวถึงหน่วยงาน กรุณาลองใหม่ภายหลัง",
     reveal: "แสดง",
+    stopped: "ส่งไม่ได้: ระบบปกป้องข้อมูลส่วนบุคคลของหน้านี้หยุดทำงานแล้ว กรุณาโหลดหน้านี้ใหม่",
 };
 
 static ENGLISH: Words = Words {
@@ -233,6 +238,7 @@ static ENGLISH: Words = Words {
         "Please fill in one of the fields of this group.",
         "This is not an e-mail address.",
         "This national ID number is not valid. Please check it.",
+        "This field holds a national ID, passport or phone number, which cannot be sent in it. Please take it out, or type it in the field meant for it.",
     ],
     to_correct: ["Fields to correct: ", "."],
     sending: "Sending…",
@@ -242,4 +248,5 @@ static ENGLISH: Words = Words {
     seal_insecure: "Cannot send: this form encrypts ID numbers before sending, and this page is not on a secure (https) connection.",
     seal_no_key: "Cannot send: the service's key for encrypting ID numbers is missing. Please try again later.",
     reveal: "Show",
+    stopped: "Cannot send: this page's privacy protection has stopped. Please reload the page.",
 };

@@ -2,7 +2,7 @@
 //! versions) purposes and form fields. One JSON document, validated when
 //! loaded; a bad document is refused with the path of the first bad value.
 
-use crate::fields::{Field, FieldClass, FieldGroup, FieldKind};
+use crate::fields::{Field, FieldClass, FieldGroup, FieldKind, OnIdentifier};
 use crate::i18n::Lang;
 use crate::json::{self, Value};
 use crate::masking::MaskOperator;
@@ -668,6 +668,7 @@ fn field(node: &Node, purposes: &[String], groups: &[FieldGroup]) -> Result<Fiel
         "why",
         "operator",
         "allow_keep",
+        "identifiers",
     ])?;
     let name_node = node.field("name")?;
     let name = name_node.string()?;
@@ -735,6 +736,23 @@ fn field(node: &Node, purposes: &[String], groups: &[FieldGroup]) -> Result<Fiel
             "a national ID, passport or phone is never sent raw unless the field sets allow_keep",
         ));
     }
+    let identifiers = match node.optional("identifiers") {
+        None => OnIdentifier::Mask,
+        Some(rule) => {
+            let found = [OnIdentifier::Mask, OnIdentifier::Refuse]
+                .into_iter()
+                .find(|r| rule.string().is_ok_and(|s| s == r.as_str()));
+            match found {
+                Some(_) if kind.is_identifier() => {
+                    return Err(rule.problem(
+                        "only a field that is not itself an identifier is scanned for identifiers",
+                    ));
+                }
+                Some(found) => found,
+                None => return Err(rule.problem("expected mask or refuse")),
+            }
+        }
+    };
     Ok(Field {
         name,
         kind,
@@ -742,6 +760,7 @@ fn field(node: &Node, purposes: &[String], groups: &[FieldGroup]) -> Result<Fiel
         purposes: used,
         why: node.field("why")?.text()?,
         operator,
+        identifiers,
     })
 }
 
@@ -1363,6 +1382,43 @@ mod tests {
             1,
         );
         assert!(Policy::from_json(&allowed).is_ok());
+    }
+
+    #[test]
+    fn a_field_says_what_the_leak_scan_does_with_an_identifier_in_it() {
+        let mask = r#""operator": "mask"}
+        ]"#;
+        let on_phone = |rule: &str| {
+            let mut edited = String::from(r#""operator": "mask", "identifiers": ""#);
+            edited.push_str(rule);
+            edited.push_str("\"}\n        ]");
+            MINIMAL.replacen(mask, &edited, 1)
+        };
+        let err = Policy::from_json(&on_phone("refuse"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "forms.register.fields[2].identifiers: only a field that is not itself an identifier is scanned for identifiers"
+        );
+        let err = Policy::from_json(&on_phone("hide"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "forms.register.fields[2].identifiers: expected mask or refuse"
+        );
+        let address = r#""name":"address","#;
+        let refusing =
+            MOHPROMPT_POLICY.replacen(address, r#""name":"address","identifiers":"refuse","#, 1);
+        assert_ne!(refusing, MOHPROMPT_POLICY);
+        let policy = Policy::from_json(&refusing).unwrap();
+        let form = policy.form("register").unwrap();
+        assert_eq!(
+            form.field("address").unwrap().identifiers,
+            OnIdentifier::Refuse
+        );
+        assert_eq!(form.field("note").unwrap().identifiers, OnIdentifier::Mask);
     }
 
     #[test]

@@ -20,6 +20,49 @@ use web_sys::{Element, NodeList};
 /// Set on a form once the module has attached to it.
 pub const ATTACHED: &str = "data-privacy-attached";
 
+/// Where the module POSTs a form: an attribute the browser never posts to.
+pub const ENDPOINT: &str = "data-privacy-endpoint";
+
+/// Makes `form` one the browser cannot post natively, for good: `form.submit()`,
+/// an implicit submission or a stopped submit event then sends nothing,
+/// with or without the module. A posting `method` or an `action` moves the
+/// endpoint to `data-privacy-endpoint` (unless it names one) and the form
+/// becomes `method="dialog"`; submitters lose `formaction` and `formmethod`.
+/// Each change is warned about on the console, naming the form.
+pub fn neutralise(form: &Element, id: &str) {
+    let method = form.get_attribute("method").unwrap_or_default();
+    let action = form.get_attribute("action");
+    let posts = !method.eq_ignore_ascii_case("dialog") || action.is_some();
+    if posts {
+        if let Some(action) = action.filter(|_| !form.has_attribute(ENDPOINT)) {
+            set(form, ENDPOINT, &action);
+        }
+        let _ = form.remove_attribute("action");
+        set(form, "method", "dialog");
+    }
+    // `form.elements`: the submitters outside the form that name it (`form=`) too.
+    let controls = Reflect::get(form, &"elements".into()).unwrap_or_default();
+    let mut submitters = false;
+    for control in js_sys::Array::from(&controls).iter() {
+        let Ok(control) = control.dyn_into::<Element>() else {
+            continue;
+        };
+        if control.has_attribute("formaction") || control.has_attribute("formmethod") {
+            let _ = control.remove_attribute("formaction");
+            let _ = control.remove_attribute("formmethod");
+            submitters = true;
+        }
+    }
+    if posts || submitters {
+        let mut message = String::from("privacy: form '");
+        message.push_str(id);
+        message.push_str(
+            "' could post natively, raw; it now cannot (method=\"dialog\", endpoint in data-privacy-endpoint). Write it that way in the markup.",
+        );
+        web_sys::console::warn_1(&message.into());
+    }
+}
+
 /// The `<fieldset data-privacy-consent>` for `form`.
 pub fn consent_section(view: &View, form: &Form) -> Element {
     let doc = document();

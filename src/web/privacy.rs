@@ -17,9 +17,9 @@ use super::store::{ConsentStore, Stored};
 use super::typing;
 use crate::consent::{Choice, Consent, State};
 use crate::consent_mode;
-use crate::fields::{self, FieldAction, FieldKind, FieldReport, Problem, Submission};
+use crate::fields::{self, FieldAction, FieldKind, FieldReport, Problem, Refusal, Submission};
 use crate::i18n::{Lang, Words};
-use crate::masking::{self, MaskOperator, OperatorError};
+use crate::masking::{self, MaskOperator};
 use crate::policy::{CookiePattern, MOHPROMPT_POLICY, Policy};
 use crate::receipt::{self, Issuer, Occasion, ReceiptLog};
 use crate::seal::SealError;
@@ -144,6 +144,11 @@ struct Inner {
     /// The keyed hash of the LINE userId, when the policy links requests to
     /// the account. The userId itself is never kept.
     line_user: Option<String>,
+    /// The forms attached to, each with the module's listener on it too.
+    attached: Vec<Element>,
+    /// The submit event handled last: the window's capture listener and the
+    /// form's own both hear it, and it is handled once.
+    last_submit: Option<Event>,
 }
 
 type Shared = Rc<Cell<Inner>>;
@@ -188,10 +193,15 @@ type Delivery = Closure<dyn FnMut(JsValue, JsValue)>;
 #[wasm_bindgen]
 pub struct Privacy {
     shared: Shared,
-    listener: Option<Listener>,
-    /// Owns the receipt delivery callback for as long as the module runs.
+    /// The callbacks handed to the page, for as long as the module runs.
+    callbacks: Option<Callbacks>,
+}
+
+/// What the page calls into: the listener of the document's and the
+/// window's events, and the callbacks of receipt delivery and sealing.
+struct Callbacks {
+    listener: Listener,
     _delivery: Delivery,
-    /// Owns the sealing callback likewise.
     _sealed: Delivery,
 }
 
@@ -314,6 +324,8 @@ impl Privacy {
             concealed: Vec::new(),
             line_user,
             liff: liff_layout(&liff),
+            attached: Vec::new(),
+            last_submit: None,
         };
         // The signal answered for this device: that is a decision to record,
         // once. The empty record stored with it marks it as recorded.
@@ -336,9 +348,11 @@ impl Privacy {
         let sealed = sealed_with(&shared);
         shared.borrow_mut().sealed = Some(sealed.as_ref().clone().unchecked_into());
         let privacy = Privacy {
-            listener: Some(listen(&shared)),
-            _delivery: delivery,
-            _sealed: sealed,
+            callbacks: Some(Callbacks {
+                listener: listen(&shared),
+                _delivery: delivery,
+                _sealed: sealed,
+            }),
             shared,
         };
         after_decision(&privacy.shared, GPC, &[], &refused, signalled);
@@ -385,12 +399,16 @@ impl Privacy {
 
     /// Renders the consent section of the form's policy entry (named by its
     /// `data-privacy-form`) into the form, enables its `data-privacy-submit`
-    /// controls, and records its boxes when it is submitted. Throws when the
-    /// policy has no such form.
+    /// controls, and records its boxes when it is submitted. A form that
+    /// could still post natively (a `method` other than `dialog`, an
+    /// `action`, a submitter's `formaction` or `formmethod`) is made one
+    /// that cannot, for good, with a warning: only the module sends, to its
+    /// `data-privacy-endpoint`. Throws when the policy has no such form.
     #[wasm_bindgen(js_name = attachForm)]
     pub fn attach_form(&self, form: HtmlFormElement) -> Result<(), JsError> {
         let form: Element = form.unchecked_into();
         let id = form.get_attribute("data-privacy-form").unwrap_or_default();
+        form::neutralise(&form, &id);
         let inner = self.shared.borrow();
         let Some(entry) = inner.policy.form(&id) else {
             let mut message = String::from("attachForm: the policy has no form '");
@@ -400,6 +418,14 @@ impl Privacy {
         };
         if form.has_attribute(ATTACHED) {
             return Ok(());
+        }
+        // The form's own listener hears a submit that page code stops at the
+        // window before the module's capture listener there.
+        if let Some(callbacks) = &self.callbacks {
+            let _ = form.add_event_listener_with_callback(
+                "submit",
+                callbacks.listener.as_ref().unchecked_ref(),
+            );
         }
         let section = form::consent_section(&inner.view(), entry);
         form::mark_fields(&inner.view(), &form, entry);
@@ -430,6 +456,8 @@ impl Privacy {
         {
             form_status(&form, seal_problem(inner.lang.words(), why));
         }
+        drop(inner);
+        self.shared.borrow_mut().attached.push(form);
         Ok(())
     }
 
@@ -542,19 +570,24 @@ impl Privacy {
         Ok(())
     }
 
-    /// Removes the banner, the dialog and every listener of the module.
+    /// Removes the banner, the dialog and every listener of the module, and
+    /// returns each attached form to where it was before the module came:
+    /// its submit controls disabled, its status line saying it cannot send.
+    /// The forms stay unable to post natively.
     pub fn destroy(&mut self) {
-        let doc = dom::document();
-        if let Some(listener) = self.listener.take() {
-            let callback = listener.as_ref().unchecked_ref();
-            for name in LISTENED {
-                let _ = doc.remove_event_listener_with_callback(name, callback);
-            }
-            if let Some(window) = web_sys::window() {
-                let _ = window.remove_event_listener_with_callback("online", callback);
-            }
-        }
+        let Some(callbacks) = self.callbacks.take() else {
+            return;
+        };
+        let callback = callbacks.listener.as_ref().unchecked_ref();
+        unlisten(callback);
         let mut inner = self.shared.borrow_mut();
+        for form in core::mem::take(&mut inner.attached) {
+            let _ = form.remove_event_listener_with_callback("submit", callback);
+            let _ = form.remove_attribute(ATTACHED);
+            set_submitting(&form, true);
+            let _ = form.remove_attribute("aria-busy");
+            form_status(&form, inner.lang.words().stopped);
+        }
         if let Some((banner, _)) = inner.banner.take() {
             banner.remove();
         }
@@ -567,8 +600,17 @@ impl Privacy {
 }
 
 impl Drop for Privacy {
+    /// The page let go of its handle (or called `free()`). While a form is
+    /// attached the module keeps guarding it: its callbacks stay with the
+    /// page for as long as the page lives. Only `destroy()` stops it.
     fn drop(&mut self) {
-        self.destroy();
+        if self.shared.borrow().attached.is_empty() {
+            self.destroy();
+        } else if let Some(callbacks) = self.callbacks.take() {
+            callbacks.listener.forget();
+            callbacks._delivery.forget();
+            callbacks._sealed.forget();
+        }
     }
 }
 
@@ -623,7 +665,7 @@ impl Inner {
         &self,
         id: &str,
         values: &[(String, String)],
-    ) -> Option<Result<Submission, OperatorError>> {
+    ) -> Option<Result<Submission, Refusal>> {
         let entry = self.policy.form(id)?;
         let allowed = |purpose: &str| self.allows(purpose);
         let key = self.hash_key.as_deref();
@@ -638,6 +680,7 @@ impl Inner {
                         kind: None,
                         action: FieldAction::Sent,
                         operator: Some(MaskOperator::KeyedHash),
+                        masked: 0,
                     });
                 }
             }
@@ -713,7 +756,7 @@ fn prepared(
     message.push_str(": ");
     match inner.prepare(&id, &inner.typed_values(&form)) {
         Some(Ok(submission)) => return Ok((id, submission)),
-        Some(Err(e)) => message.push_str(e.as_str()),
+        Some(Err(e)) => message.push_str(&e.message()),
         None => message.push_str("the form is not in the policy"),
     }
     Err(JsError::new(&message))
@@ -1441,6 +1484,13 @@ fn on_submit(shared: &Shared, event: &Event) {
         return;
     };
     event.prevent_default();
+    {
+        let mut inner = shared.borrow_mut();
+        if inner.last_submit.as_ref() == Some(event) {
+            return;
+        }
+        inner.last_submit = Some(event.clone());
+    }
     let values = shared.borrow().typed_values(&form);
     let problems = {
         let inner = shared.borrow();
@@ -1496,7 +1546,7 @@ fn on_submit(shared: &Shared, event: &Event) {
     let prepared = shared.borrow().prepare(&id, &values);
     let submission = match prepared {
         Some(Ok(submission)) => submission,
-        Some(Err(e)) => return refuse(shared, &form, &id, None, e.as_str()),
+        Some(Err(e)) => return refuse(shared, &form, &id, None, &e.message()),
         None => return,
     };
     if submission.to_seal.is_empty() {
@@ -1528,11 +1578,18 @@ fn send(shared: &Shared, form: &Element, report: JsValue, body: &str) {
     let (deliver, action) = {
         let mut inner = shared.borrow_mut();
         inner.sending.push((form.clone(), report));
-        let action = Reflect::get(form, &"action".into())
-            .ok()
-            .and_then(|a| a.as_string())
-            .unwrap_or_default();
-        (inner.deliver.clone(), action)
+        (inner.deliver.clone(), form.get_attribute(form::ENDPOINT))
+    };
+    let Some(action) = action else {
+        set_submitting(form, false);
+        let id = form.get_attribute("data-privacy-form").unwrap_or_default();
+        return refuse(
+            shared,
+            form,
+            &id,
+            None,
+            "the form has no data-privacy-endpoint",
+        );
     };
     if let Some(deliver) = deliver {
         let done = receipts::with_first_argument(&deliver, form);
@@ -1725,6 +1782,7 @@ fn report_object(id: &str, submission: &Submission) -> JsValue {
         let kind = entry.kind.map(|k| JsValue::from(k.as_str()));
         let _ = Reflect::set(&item, &"kind".into(), &kind.unwrap_or(JsValue::NULL));
         let _ = Reflect::set(&item, &"action".into(), &entry.action.as_str().into());
+        let _ = Reflect::set(&item, &"masked".into(), &(entry.masked as u32).into());
         let operator = entry.operator.map(|o| JsValue::from(o.as_str()));
         let _ = Reflect::set(
             &item,
@@ -1743,8 +1801,9 @@ fn report_object(id: &str, submission: &Submission) -> JsValue {
 
 /// The document events the module listens to, with one listener: each
 /// closure handed to JS carries glue of its own. The same listener hears
-/// the window's `online`, which retries receipt delivery.
-const LISTENED: [&str; 6] = ["click", "keydown", "submit", "focusout", "focusin", "input"];
+/// the window's `online`, which retries receipt delivery, and `submit` in
+/// the window's capture phase, before any page handler can stop it.
+const LISTENED: [&str; 5] = ["click", "keydown", "focusout", "focusin", "input"];
 
 fn listen(shared: &Shared) -> Listener {
     let shared = shared.clone();
@@ -1769,6 +1828,19 @@ fn listen(shared: &Shared) -> Listener {
     }
     if let Some(window) = web_sys::window() {
         let _ = window.add_event_listener_with_callback("online", callback);
+        let _ = window.add_event_listener_with_callback_and_bool("submit", callback, true);
     }
     listener
+}
+
+/// Takes `listen`'s listener off the document and the window.
+fn unlisten(callback: &Function) {
+    let doc = dom::document();
+    for name in LISTENED {
+        let _ = doc.remove_event_listener_with_callback(name, callback);
+    }
+    if let Some(window) = web_sys::window() {
+        let _ = window.remove_event_listener_with_callback("online", callback);
+        let _ = window.remove_event_listener_with_callback_and_bool("submit", callback, true);
+    }
 }

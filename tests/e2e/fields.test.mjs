@@ -206,7 +206,7 @@ function assertReportActions(report, actions, when) {
   for (const f of declared()) {
     const entry = byName[f.name];
     assert.ok(entry, `${when}: the report has no entry for the declared field ${f.name}`);
-    assert.deepEqual(sortedKeys(entry), ['action', 'kind', 'name', 'operator'], `${when}: the fields of report entry ${f.name}`);
+    assert.deepEqual(sortedKeys(entry), ['action', 'kind', 'masked', 'name', 'operator'], `${when}: the fields of report entry ${f.name}`);
     assert.equal(entry.kind, f.kind, `${when}: report kind of ${f.name}`);
     assert.equal(entry.operator, f.operator, `${when}: report operator of ${f.name}`);
     assert.equal(entry.action, actions[f.name], `${when}: report action of ${f.name}`);
