@@ -171,6 +171,8 @@ pub enum Problem {
     /// A national ID, passport or phone number in a field not meant for
     /// one, where the policy refuses it (`"identifiers": "refuse"`).
     HoldsIdentifier,
+    /// Not a Thai phone number (libphonenumber's Thai ranges).
+    Phone,
 }
 
 /// The problem with `field`'s `value`, given whether another field of its
@@ -199,6 +201,9 @@ pub fn check(field: &Field, value: &str, group_filled: bool) -> Option<Problem> 
     match field.kind {
         FieldKind::Email if !identifiers::is_email(value) => Some(Problem::Email),
         FieldKind::NationalId if !identifiers::is_thai_id(value) => Some(Problem::NationalId),
+        FieldKind::Phone if identifiers::normalize_thai_phone(value).is_none() => {
+            Some(Problem::Phone)
+        }
         _ if refuses(field, value) => Some(Problem::HoldsIdentifier),
         _ => None,
     }
@@ -636,5 +641,22 @@ mod tests {
         values.push(("address".into(), "12/3 ต.บางรัก 10500".into()));
         assert_eq!(validate(&fields, &values), []);
         assert!(minimise(&fields, &all, &values, None).is_ok());
+    }
+
+    /// The phone field accepts what libphonenumber's Thai metadata accepts.
+    #[test]
+    fn a_phone_outside_the_thai_ranges_is_a_problem() {
+        let phone = register().into_iter().find(|f| f.name == "phone").unwrap();
+        for ok in [
+            "081-234-5678",
+            "+66 81 234 5678",
+            "+66 0812345678",
+            "02 123 4567",
+        ] {
+            assert_eq!(check(&phone, ok, false), None, "{ok}");
+        }
+        for bad in ["0691234567", "12345", "081-234-567"] {
+            assert_eq!(check(&phone, bad, false), Some(Problem::Phone), "{bad}");
+        }
     }
 }

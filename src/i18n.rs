@@ -115,8 +115,8 @@ pub struct Words {
     /// Around a consent purpose's title in the hint at a field that depends on it.
     pub depends: [&'static str; 2],
     /// Field problems: missing, none of a group, not an e-mail, not a
-    /// national ID, an identifier where the policy refuses one.
-    pub problems: [&'static str; 5],
+    /// national ID, an identifier where the policy refuses one, not a phone.
+    pub problems: [&'static str; 6],
     /// Around the number of fields to correct.
     pub to_correct: [&'static str; 2],
     /// Status while sending.
@@ -182,6 +182,7 @@ static THAI: Words = Words {
         "รูปแบบอีเมลไม่ถูกต้อง",
         "เลขประจำตัวประชาชนไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง",
         "ช่องนี้มีเลขประจำตัวประชาชน เลขหนังสือเดินทาง หรือเบอร์โทรศัพท์ ซึ่งส่งในช่องนี้ไม่ได้ กรุณาลบออก หรือกรอกในช่องของเลขนั้นโดยเฉพาะ",
+        "ไม่ใช่หมายเลขโทรศัพท์ในประเทศไทย กรุณาตรวจสอบอีกครั้ง",
     ],
     to_correct: ["กรุณาแก้ไขข้อมูล ", " ช่อง"],
     sending: "กำลังส่งข้อมูล…",
@@ -239,6 +240,7 @@ static ENGLISH: Words = Words {
         "This is not an e-mail address.",
         "This national ID number is not valid. Please check it.",
         "This field holds a national ID, passport or phone number, which cannot be sent in it. Please take it out, or type it in the field meant for it.",
+        "This is not a Thai phone number. Please check it.",
     ],
     to_correct: ["Fields to correct: ", "."],
     sending: "Sending…",
