@@ -20,7 +20,7 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../../www/server.mjs';
 import { findLeaks, formExemption, loadScanner } from '../../www/leak-scan.mjs';
 import { receiptExemption } from '../../www/receipts.mjs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, keyedHash, postJson, receiptFor } from './harness.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, REGISTRATION, SEL, fillForm, keyedHash, postJson, receiptFor } from './harness.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -417,6 +417,35 @@ async function withBrowser(run) {
     await browser.close();
   }
 }
+
+test('what the module itself sends from the demo page passes: its receipts and a filled registration are stored', async () => {
+  await withBrowser(async ({ page, answers }) => {
+    const [registers, receipts] = await Promise.all([server.registerFile, server.receiptsFile]
+      .map(async (f) => (fs.existsSync(f) ? (await fsp.readFile(f, 'utf8')).split('\n').filter(Boolean).length : 0)));
+    await page.goto(`${server.url}/`);
+    await page.waitForFunction(() => window.privacy !== undefined);
+    await page.click(`${SEL.banner} [data-privacy-action="accept-all"]`);
+    await fillForm({ page }, REGISTRATION);
+    await page.check(SEL.formPurpose('contact'));
+    const submitted = page.evaluate(() => new Promise((resolve) => {
+      document.addEventListener('privacy:submit', (e) => resolve(JSON.parse(JSON.stringify(e.detail))), { once: true });
+    }));
+    await page.click(SEL.formSubmit);
+    const detail = await submitted;
+    assert.equal(detail.ok, true, `the registration was not accepted: ${JSON.stringify(detail)}`);
+    const lines = async (f) => (await fsp.readFile(f, 'utf8')).split('\n').filter(Boolean);
+    assert.equal((await lines(server.registerFile)).length, registers + 1, 'the registration was not stored once');
+    const stored = JSON.parse((await lines(server.registerFile)).at(-1));
+    assert.equal(stored.passport, keyedHash('AB1234567'), 'precondition: the passport left keyed-hashed, as the test policy says');
+    const deadline = Date.now() + 5_000;
+    while ((await lines(server.receiptsFile).catch(() => [])).length < receipts + 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok((await lines(server.receiptsFile)).length >= receipts + 2, 'the banner\'s and the form\'s receipts were not both stored');
+    const refused = answers.filter((a) => a.url.includes('/api/') && a.status >= 400);
+    assert.deepEqual(refused, [], 'the server refused something the module sent');
+  });
+});
 
 test('a page of another origin cannot get a body stored: a simple POST gets 403, a JSON one never passes the preflight', async () => {
   const target = `${server.url}/api/register`;
