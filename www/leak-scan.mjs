@@ -30,20 +30,22 @@ let scanner;
  * @returns {Promise<(text: string) => string[]>} the kinds found in a text, in text order
  */
 export function loadScanner() {
-  scanner ??= (async () => {
-    const wasm = new URL('mohprompt_privacy_bg.wasm', PKG_URL);
-    const glue = new URL('mohprompt_privacy.js', PKG_URL);
-    if (!fs.existsSync(wasm) || !fs.existsSync(glue)) {
-      throw new Error('pkg/ is not built (make build): the demo server checks every body with the module\'s leak scan');
-    }
-    const { initSync, scanText } = await import(glue.href);
-    initSync({ module: fs.readFileSync(wasm) });
-    return (text) => scanText(text).findings.map((finding) => finding.kind);
-  })();
-  scanner.catch(() => {
-    // Let a later start try again (after a build).
-    scanner = undefined;
-  });
+  if (!scanner) {
+    scanner = (async () => {
+      const wasm = new URL('mohprompt_privacy_bg.wasm', PKG_URL);
+      const glue = new URL('mohprompt_privacy.js', PKG_URL);
+      if (!fs.existsSync(wasm) || !fs.existsSync(glue)) {
+        throw new Error('pkg/ is not built (make build): the demo server checks every body with the module\'s leak scan');
+      }
+      const { initSync, scanText } = await import(glue.href);
+      initSync({ module: fs.readFileSync(wasm) });
+      return (text) => scanText(text).findings.map((finding) => finding.kind);
+    })();
+    // A failed load is not kept: a later start tries again (after a build).
+    scanner.catch(() => {
+      scanner = undefined;
+    });
+  }
   return scanner;
 }
 

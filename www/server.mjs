@@ -5,7 +5,7 @@
 // packages come with scripts/setup.sh, which `make run` runs first).
 //
 // It is also the reference receiver: what a backend of the module should check before it stores
-// anything. Every POST endpoint (`/api/…`):
+// anything. Every endpoint that takes data (`/api/…`; /collect reads no body and stores nothing):
 // - takes only same-origin requests: 403 when `Origin` is missing or is not this server's own
 //   (browsers send it on every POST, fetch and sendBeacon alike, so a request without one is not
 //   this page's);
