@@ -166,6 +166,21 @@ test('a POST from another origin, an opaque one or with no Origin is refused wit
   assert.deepEqual(server.origins, [server.url, server.url.replace('127.0.0.1', 'localhost')]);
 });
 
+test('startServer({ origins }) adds the origin of a proxy in front of the server, and only that', async () => {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-receiver-origins-'));
+  const proxied = await startServer({ port: 0, dataDir: dir, origins: ['https://mohpromt.example/'] });
+  try {
+    assert.ok(proxied.origins.includes('https://mohpromt.example'), JSON.stringify(proxied.origins));
+    const from = (origin) => postJson(proxied.url, '/api/register', { given_name: 'Kanyaratqv' }, { origin });
+    assert.equal((await from('https://mohpromt.example')).status, 200);
+    assert.equal((await from('http://mohpromt.example')).status, 403);
+    assert.equal((await from('https://www.mohpromt.example')).status, 403);
+  } finally {
+    await proxied.close();
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+});
+
 // ----- the leak scan -----------------------------------------------------------------------------
 
 /** Where a value can hide in a body, and the path the answer must name. */
