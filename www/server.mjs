@@ -1,7 +1,22 @@
 // The demo server for mohprompt-privacy: static files under the strict CSP the module must live
 // with, plus the JSON-lines endpoints (the web page's registrations, the LIFF page's certificate
-// requests, consent receipts) and the demo analytics endpoint. Node built-ins, and @hpke/core for
-// sealed fields (npm packages come with scripts/setup.sh, which `make run` runs first).
+// requests, consent receipts) and the demo analytics endpoint. Node built-ins, @hpke/core for
+// sealed fields, and the module itself (pkg/, built by `make build`) for the leak scan (npm
+// packages come with scripts/setup.sh, which `make run` runs first).
+//
+// It is also the reference receiver: what a backend of the module should check before it stores
+// anything. Every endpoint that takes data (`/api/…`; /collect reads no body and stores nothing):
+// - takes only same-origin requests: 403 when `Origin` is missing or is not this server's own
+//   (browsers send it on every POST, fetch and sendBeacon alike, so a request without one is not
+//   this page's);
+// - takes only `application/json` bodies (`; charset=utf-8` allowed): 415 otherwise;
+// - runs the module's own leak scan (www/leak-scan.mjs) over every string of the body, nested
+//   values and object keys included: a raw national ID (or 13 digits whose check digit fails), a
+//   passport or a phone number refuses the body with 422 naming its path, never its value. What
+//   the module's operators write passes, decided by the field's declared operator in the served
+//   policy: sealed fields are opened and checked instead (below), keyed_hash fields may hold a
+//   64-hex keyed hash. E-mail addresses do not refuse (the policy sends them masked).
+// Refusals are JSON `{ error, message, … }`; nothing refused is stored.
 //
 // Sealed fields: at start the server makes an HPKE key pair (www/sealing.mjs) and serves
 // /policy.json with `keys` listing its public key only. A form field the policy declares with the
@@ -11,9 +26,11 @@
 // body as received: the sealed strings, never the plaintext, which is dropped once checked. The
 // private key stays in memory; a restart makes a new one with a new kid.
 //
-// Consent receipts are stored once per receipt_id: the module retries a delivery whose answer it
-// did not see, so the same receipt may arrive again, and it must count once. A duplicate gets the
-// same 204 as the first copy, so the client can drop it from its queue.
+// Consent receipts (www/receipts.mjs) must have the shape src/receipt.rs writes (400 with the
+// failing path otherwise) and are stored once per receipt_id: the module retries a delivery
+// whose answer it did not see, so the same receipt may arrive again. A copy with the same content
+// gets the same 204 as the first, so the client can drop it from its queue; the same id with
+// other content gets 409. The ids are read back from the receipts file at start.
 //
 //   node www/server.mjs            → http://127.0.0.1:8080/ and the LIFF page at /liff/
 //                                    (PORT and DATA_DIR env override)
@@ -26,16 +43,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SealError, checkSealedBody, createRecipient } from './sealing.mjs';
+import { findLeaks, formExemption, loadScanner } from './leak-scan.mjs';
+import { checkReceipt, receiptExemption, receiptLedger } from './receipts.mjs';
 
 const WWW_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = path.dirname(WWW_DIR);
 const HOST = '127.0.0.1';
 const POLICY_FILE = path.join(REPO_DIR, 'policy', 'mohprompt.json');
 
-// The policy every page is served under; the module and the demo must work inside it.
+// The policy every page is served under; the module and the demo must work inside it. The module
+// sends forms with fetch, so `form-action 'none'` costs nothing and is the browser's own backstop:
+// no native form submission leaves a page, whatever a script does to a form.
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 const MIME_TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -63,15 +84,21 @@ const MAX_BODY_BYTES = 64 * 1024;
  * @param {Record<string,string>|Array<[string,string]>} [options.extraRoots]
  *   more static roots, URL prefix → directory, e.g. { '/bench/': '/abs/benches/pages' }.
  *   They are looked up before the default ones, so a test may also replace `/pkg/`.
- * @param {string} [options.policyFile]  the policy to serve and to check sealed fields against;
- *   default: policy/mohprompt.json. Read on every request, so an edit shows without a restart.
+ * @param {string} [options.policyFile]  the policy to serve and to check bodies against (sealed
+ *   and keyed_hash fields); default: policy/mohprompt.json. Read on every request, so an edit
+ *   shows without a restart.
+ * @param {string[]} [options.origins]  more origins whose pages may POST, besides the server's
+ *   own (http://127.0.0.1:<port> and http://localhost:<port>), e.g. the public origin of a
+ *   proxy in front of it.
  * @returns {Promise<{url: string, close: () => Promise<void>, registerFile: string,
- *   certificateFile: string, receiptsFile: string,
+ *   certificateFile: string, receiptsFile: string, origins: string[],
  *   seal: {kid: string, publicKey: string, recipientKey: CryptoKeyPair}}>}
  *   `seal` is this run's recipient: its kid, its public key as published (base64url of the
  *   65-byte point) and the @hpke/core key pair, for tests that open values themselves.
+ *   Rejects when pkg/ is not built: the leak scan is the module's own.
  */
-export async function startServer({ port = 8080, dataDir, extraRoots, policyFile = POLICY_FILE } = {}) {
+export async function startServer({ port = 8080, dataDir, extraRoots, policyFile = POLICY_FILE, origins = [] } = {}) {
+  const scan = await loadScanner();
   const dir = dataDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-demo-')));
   await fsp.mkdir(dir, { recursive: true });
   const registerFile = path.join(dir, 'register.jsonl');
@@ -82,13 +109,15 @@ export async function startServer({ port = 8080, dataDir, extraRoots, policyFile
 
   const routes = staticRoutes(extraRoots);
   const jsonLinesEndpoints = {
-    '/api/register': { file: registerFile, status: 200, check: sealCheck(recipient, policyFile, 'register') },
-    '/api/certificate': { file: certificateFile, status: 200, check: sealCheck(recipient, policyFile, 'certificate') },
-    '/api/consent-receipts': { file: receiptsFile, status: 204, once: await receiptLedger(receiptsFile) },
+    '/api/register': { file: registerFile, status: 200, form: 'register' },
+    '/api/certificate': { file: certificateFile, status: 200, form: 'certificate' },
+    '/api/consent-receipts': { file: receiptsFile, status: 204, receipts: await receiptLedger(receiptsFile) },
   };
+  // Filled in once the port is known.
+  const receiver = { origins: new Set(), scan, recipient, policyFile };
 
   const server = http.createServer((req, res) => {
-    handle(req, res, routes, jsonLinesEndpoints, publishPolicy).catch((err) => {
+    handle(req, res, routes, jsonLinesEndpoints, receiver, publishPolicy).catch((err) => {
       console.error('demo server error:', err);
       if (!res.headersSent) send(res, 500, 'Internal Server Error');
       else res.destroy();
@@ -103,7 +132,9 @@ export async function startServer({ port = 8080, dataDir, extraRoots, policyFile
     });
   });
 
-  const url = `http://${HOST}:${server.address().port}`;
+  const { port: boundPort } = server.address();
+  const url = `http://${HOST}:${boundPort}`;
+  for (const origin of [url, `http://localhost:${boundPort}`, ...origins]) receiver.origins.add(new URL(origin).origin);
   const close = () =>
     new Promise((resolve) => {
       // Browsers keep connections alive; without this, close() waits for them to time out.
@@ -112,7 +143,7 @@ export async function startServer({ port = 8080, dataDir, extraRoots, policyFile
     });
   const { kid, publicKey, recipientKey } = recipient;
   const seal = Object.freeze({ kid, publicKey, recipientKey });
-  return { url, close, registerFile, certificateFile, receiptsFile, seal };
+  return { url, close, registerFile, certificateFile, receiptsFile, origins: [...receiver.origins], seal };
 }
 
 async function readPolicy(policyFile) {
@@ -130,17 +161,14 @@ async function publishedPolicy(policyFile, recipient) {
  * hold what their kinds need. Resolves to null when the body may be stored, or to the SealError
  * that says which field failed and why.
  */
-function sealCheck(recipient, policyFile, formId) {
-  return async (body) => {
-    const policy = await readPolicy(policyFile);
-    try {
-      await checkSealedBody(recipient, policy, formId, body);
-      return null;
-    } catch (err) {
-      if (err instanceof SealError) return err;
-      throw err;
-    }
-  };
+async function sealCheck(recipient, policy, formId, body) {
+  try {
+    await checkSealedBody(recipient, policy, formId, body);
+    return null;
+  } catch (err) {
+    if (err instanceof SealError) return err;
+    throw err;
+  }
 }
 
 function staticRoutes(extraRoots) {
@@ -157,7 +185,7 @@ function withSlashes(prefix) {
   return p;
 }
 
-async function handle(req, res, routes, jsonLinesEndpoints, publishPolicy) {
+async function handle(req, res, routes, jsonLinesEndpoints, receiver, publishPolicy) {
   let pathname;
   try {
     pathname = new URL(req.url, 'http://localhost').pathname;
@@ -175,7 +203,7 @@ async function handle(req, res, routes, jsonLinesEndpoints, publishPolicy) {
   const endpoint = jsonLinesEndpoints[pathname];
   if (endpoint) {
     if (req.method !== 'POST') return send(res, 405, 'Method Not Allowed', { Allow: 'POST' });
-    return appendJsonLine(req, res, endpoint);
+    return receive(req, res, endpoint, receiver);
   }
 
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -237,104 +265,94 @@ async function sendFile(req, res, file) {
     .pipe(res);
 }
 
-async function appendJsonLine(req, res, { file, status, once, check }) {
-  const type = String(req.headers['content-type'] ?? '');
-  // sendBeacon may send text/plain; anything that parses as a JSON object is accepted.
-  if (type && !/^(application\/json|text\/plain)\b/i.test(type)) {
+// `application/json`, alone or with a UTF-8 charset: the body is read as UTF-8 JSON, nothing else.
+const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+/**
+ * One POST to a JSON-lines endpoint, checked in this order (the first failure answers, and
+ * nothing is stored): same origin (403), JSON media type (415), size (413), a JSON object (400),
+ * a receipt's shape (400), the leak scan (422), sealed fields (400/422), a receipt id already
+ * stored with other content (409). Then the body is appended as one line.
+ */
+async function receive(req, res, { file, status, form, receipts }, receiver) {
+  const origin = req.headers.origin;
+  if (!origin || !receiver.origins.has(origin)) {
     req.resume();
-    return send(res, 415, 'Unsupported Media Type');
+    return refuse(res, 403, 'cross_origin', origin
+      ? 'Only pages of this server may post here (the Origin is another site\'s).'
+      : 'Only pages of this server may post here (the request has no Origin, which every browser sends on a POST).');
+  }
+  const type = String(req.headers['content-type'] ?? '');
+  if (!JSON_TYPE.test(type)) {
+    req.resume();
+    return refuse(res, 415, 'media_type', 'The body must be application/json (UTF-8).');
+  }
+  let text;
+  try {
+    text = await readBody(req);
+  } catch (err) {
+    if (err.status === 413) return refuse(res, 413, 'too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    throw err;
   }
   let body;
   try {
-    body = await readBody(req);
-  } catch (err) {
-    return send(res, err.status ?? 400, err.message);
-  }
-  let value;
-  try {
-    value = JSON.parse(body);
+    body = JSON.parse(text);
   } catch {
-    return send(res, 400, 'Bad Request: body is not JSON');
+    return refuse(res, 400, 'not_json', 'The body is not JSON.');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return send(res, 400, 'Bad Request: body must be a JSON object');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return refuse(res, 400, 'not_an_object', 'The body must be a JSON object.');
   }
-  if (check) {
-    const refusal = await check(value);
+
+  const policy = await readPolicy(receiver.policyFile);
+  if (receipts) {
+    const problem = checkReceipt(body);
+    if (problem) return refuse(res, 400, 'receipt_shape', `${problem.path} ${problem.reason}.`, { path: problem.path });
+  }
+  const exempt = receipts ? receiptExemption(policy) : formExemption(policy, form);
+  const leaks = findLeaks(body, receiver.scan, exempt);
+  if (leaks.length > 0) {
+    // The paths and the kinds go back; the values are neither echoed, logged nor kept.
+    const where = leaks.map((l) => (l.in === 'key' ? `a key (${l.path})` : l.path)).join(', ');
+    return refuse(res, 422, 'identifier_in_body', `A raw identifier was sent in ${where}; nothing was stored.`, { fields: leaks });
+  }
+  if (form) {
+    const sealProblem = await sealCheck(receiver.recipient, policy, form, body);
     // Only the field and the reason go back; the value (sealed or not) is neither echoed nor kept.
-    if (refusal) return send(res, refusal.status, `${http.STATUS_CODES[refusal.status]}: ${refusal.message}`);
+    if (sealProblem) {
+      return refuse(res, sealProblem.status, 'sealed_field', sealProblem.message, { path: sealProblem.field });
+    }
   }
+
   // One object per line; JSON.stringify never emits a raw newline, so a line is a record.
-  const append = () => fsp.appendFile(file, `${JSON.stringify(value)}\n`, 'utf8');
-  if (once) {
-    const refusal = once.refuse(value);
-    if (refusal) return send(res, 400, `Bad Request: ${refusal}`);
-    await once.store(value, append);
+  const append = () => fsp.appendFile(file, `${JSON.stringify(body)}\n`, 'utf8');
+  if (receipts) {
+    const outcome = await receipts.store(body, append);
+    if (outcome === 'conflict') {
+      return refuse(res, 409, 'receipt_id_conflict',
+        'A different receipt with this receipt_id is already stored; this one was not.', { path: 'receipt_id' });
+    }
   } else {
     await append();
   }
   if (status === 204) return send(res, 204);
-  const reply = JSON.stringify({ ok: true });
+  return sendJson(res, status, { ok: true });
+}
+
+/** A refusal of a POST: `{ error, message, …extra }` as JSON; never a value from the body. */
+function refuse(res, status, error, message, extra = {}) {
+  return sendJson(res, status, { error, message, ...extra });
+}
+
+function sendJson(res, status, value) {
+  const text = JSON.stringify(value);
   res.writeHead(status, {
     ...securityHeaders(),
     'Content-Type': MIME_TYPES['.json'],
-    'Content-Length': Buffer.byteLength(reply),
+    'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
   });
-  res.end(reply);
-}
-
-/**
- * The receipt ids already in the receipts file (read once when the server starts) and the ids
- * being written now. `store` appends a receipt whose id is new and does nothing for a known one;
- * a copy that arrives while the first is still being written waits for that write, so it is
- * answered 204 only once the receipt is really on disk.
- */
-async function receiptLedger(file) {
-  const stored = new Set();
-  let unreadable = 0;
-  let text = '';
-  try {
-    text = await fsp.readFile(file, 'utf8');
-  } catch (err) {
-    if (err.code !== 'ENOENT') throw err;
-  }
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const id = JSON.parse(line)?.receipt_id;
-      if (typeof id === 'string') stored.add(id);
-    } catch {
-      unreadable += 1;
-    }
-  }
-  if (unreadable) console.warn(`${file}: ${unreadable} unreadable line(s) ignored when loading receipt ids`);
-  const writing = new Map();
-
-  return {
-    refuse(value) {
-      const id = value.receipt_id;
-      return typeof id === 'string' && id !== '' ? null : 'a receipt needs a string receipt_id';
-    },
-    async store(value, append) {
-      const id = value.receipt_id;
-      if (stored.has(id)) return;
-      if (writing.has(id)) return writing.get(id);
-      const write = append().then(
-        () => {
-          stored.add(id);
-          writing.delete(id);
-        },
-        (err) => {
-          // Not on disk: let the client's retry store it.
-          writing.delete(id);
-          throw err;
-        },
-      );
-      writing.set(id, write);
-      return write;
-    },
-  };
+  res.end(text);
 }
 
 function readBody(req) {
@@ -394,9 +412,12 @@ function isMain() {
 
 if (isMain()) {
   const port = Number.parseInt(process.env.PORT ?? '8080', 10);
-  const server = await startServer({ port, dataDir: process.env.DATA_DIR || undefined });
-  if (!fs.existsSync(path.join(REPO_DIR, 'pkg', 'mohprompt_privacy_bg.wasm'))) {
-    console.warn('warning: pkg/ is not built yet (make build); the banner will not load.');
+  let server;
+  try {
+    server = await startServer({ port, dataDir: process.env.DATA_DIR || undefined });
+  } catch (err) {
+    console.error(`The demo server did not start: ${err.message}`);
+    process.exit(1);
   }
   if (!fs.existsSync(path.join(WWW_DIR, 'liff', 'dist', 'app.js'))) {
     console.warn('warning: www/liff/dist/ is not built yet (scripts/build-liff.sh); the LIFF page will not start.');

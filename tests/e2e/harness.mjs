@@ -947,3 +947,65 @@ export async function assertAxeClean(s, when) {
   assert.ok(result.passes > 0, `${when}: axe checked nothing`);
   assert.deepEqual(result.violations.map((v) => v.id), [], `${when}:\n${formatViolations(result.violations)}`);
 }
+
+// ----- the demo server as a receiver -------------------------------------------------------------
+// It takes only same-origin JSON (Origin must be its own, Content-Type application/json), so a
+// test that posts from Node says where it comes from, as a browser on the page would.
+
+/**
+ * POSTs `body` (an object, sent as JSON, or a string sent as it is) to `pathname` of the server
+ * at `serverUrl`, as the server's own page would: `Origin` is the server's, `Content-Type`
+ * `application/json`. `origin: null` sends no Origin; `contentType: null` sends no type.
+ * Resolves to `{ status, text, json }` (`json` is the parsed answer, or null).
+ */
+export async function postJson(serverUrl, pathname, body, { origin = new URL(serverUrl).origin, contentType = 'application/json' } = {}) {
+  const headers = {};
+  if (origin !== null) headers.Origin = origin;
+  if (contentType !== null) headers['Content-Type'] = contentType;
+  const res = await fetch(new URL(pathname, serverUrl), {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON (a 204, or a plain-text answer)
+  }
+  return { status: res.status, text, json };
+}
+
+/**
+ * A consent receipt as src/receipt.rs writes it for `policy` (the served one: its controller,
+ * version, sha256 of JSON.stringify, every purpose and category), with a fresh receipt_id and
+ * subject; `overrides` replace top-level fields.
+ */
+export function receiptFor(policy, overrides = {}) {
+  return {
+    version: 'mohprompt-receipt/1',
+    receipt_id: crypto.randomUUID(),
+    timestamp: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    jurisdiction: 'TH',
+    collection_method: 'banner',
+    language: 'th',
+    subject: crypto.randomUUID(),
+    controller: {
+      name: policy.controller.name.th,
+      phone: policy.controller.phone,
+      email: policy.controller.email,
+      website: policy.controller.website,
+    },
+    policy: { version: policy.version, sha256: policySha256(policy), url: policy.policy_url },
+    changed: ['contact'],
+    purposes: policy.purposes.map((p) => ({
+      id: p.id,
+      legal_basis: p.legal_basis,
+      state: isConsentPurpose(p) ? (p.id === 'contact' ? 'granted' : 'unset') : 'notice',
+      revision: createHash('sha256').update(p.id).digest('hex').slice(0, 8),
+    })),
+    cookie_categories: policy.categories.map((c) => ({ id: c.id, state: c.always_on ? 'granted' : 'denied', revision: c.revision })),
+    ...overrides,
+  };
+}

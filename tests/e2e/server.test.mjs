@@ -1,6 +1,7 @@
 // The demo server's own rules: the strict CSP on every response, correct MIME types, the
 // JSON-lines endpoints (receipts stored once per receipt_id), the analytics endpoint and refusal
-// of path traversal. No browser needed.
+// of path traversal. No browser needed. What it refuses as a receiver (other origins, other media
+// types, raw identifiers, receipts of another shape or a reused id) is in receiver.test.mjs.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,18 +10,25 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomUUID } from 'node:crypto';
 import { test, before, after } from 'node:test';
 import { startServer } from '../../www/server.mjs';
-import { STRICT_CSP } from './harness.mjs';
+import { postJson, receiptFor } from './harness.mjs';
+
+// The header every response carries: the module sends forms with fetch, so no form action is
+// allowed at all (form-action 'none' is the browser's backstop against a native submission).
+const SERVED_CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 let server;
 let dataDir;
+let policy;
 
 before(async () => {
   dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-server-test-'));
   server = await startServer({ port: 0, dataDir });
+  policy = await (await fetch(`${server.url}/policy.json`)).json();
 });
 after(async () => {
   await server.close();
@@ -60,10 +68,11 @@ test('every response carries the strict Content-Security-Policy, errors included
     ['GET', '/collect'],
     ['POST', '/collect'],
     ['GET', '/api/register'],
+    ['POST', '/api/register'],
   ];
   for (const [method, target] of targets) {
     const res = await fetch(server.url + target, { method });
-    assert.equal(res.headers.get('content-security-policy'), STRICT_CSP, `${method} ${target}`);
+    assert.equal(res.headers.get('content-security-policy'), SERVED_CSP, `${method} ${target}`);
     await res.arrayBuffer();
   }
 });
@@ -108,21 +117,13 @@ test('the demo analytics endpoint answers GET and POST /collect with 204', async
 test('POST /api/register and /api/consent-receipts append one JSON line per body', async () => {
   const bodies = [{ form: 'register', n: 1 }, { form: 'register', n: 2, note: 'ทดสอบ\nสองบรรทัด' }];
   for (const body of bodies) {
-    const res = await fetch(`${server.url}/api/register`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    assert.ok(res.status === 200 || res.status === 204, `register answered ${res.status}`);
-    await res.arrayBuffer();
+    const answer = await postJson(server.url, '/api/register', body);
+    assert.equal(answer.status, 200, `register answered ${answer.status}: ${answer.text}`);
+    assert.deepEqual(answer.json, { ok: true });
   }
-  const receipt = { receipt_id: randomUUID(), policy: { version: '2026.11-1' }, collection_method: 'banner' };
-  const res = await fetch(`${server.url}/api/consent-receipts`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(receipt),
-  });
-  assert.ok(res.status === 200 || res.status === 204, `receipts answered ${res.status}`);
+  const receipt = receiptFor(policy);
+  const answer = await postJson(server.url, '/api/consent-receipts', receipt);
+  assert.equal(answer.status, 204, `receipts answered ${answer.status}: ${answer.text}`);
 
   const lines = (await fsp.readFile(server.registerFile, 'utf8')).trimEnd().split('\n');
   assert.deepEqual(lines.map((l) => JSON.parse(l)), bodies);
@@ -133,68 +134,74 @@ test('POST /api/register and /api/consent-receipts append one JSON line per body
 test('a body that is not a JSON object is refused and not stored', async () => {
   const before = fs.existsSync(server.receiptsFile) ? await fsp.readFile(server.receiptsFile, 'utf8') : '';
   for (const body of ['not json', '[1,2]', '"text"', 'null']) {
-    const res = await fetch(`${server.url}/api/consent-receipts`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body,
-    });
-    assert.equal(res.status, 400, body);
+    const answer = await postJson(server.url, '/api/consent-receipts', body);
+    assert.equal(answer.status, 400, body);
   }
   const big = JSON.stringify({ pad: 'x'.repeat(70 * 1024) });
-  const res = await fetch(`${server.url}/api/consent-receipts`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: big,
-  });
-  assert.equal(res.status, 413);
+  const answer = await postJson(server.url, '/api/consent-receipts', big);
+  assert.equal(answer.status, 413);
   const afterText = fs.existsSync(server.receiptsFile) ? await fsp.readFile(server.receiptsFile, 'utf8') : '';
   assert.equal(afterText, before);
 });
 
-function postReceipt(url, body) {
-  return fetch(`${url}/api/consent-receipts`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
+const postReceipt = (url, body) => postJson(url, '/api/consent-receipts', body);
 
 async function storedReceipts(file) {
   const text = fs.existsSync(file) ? await fsp.readFile(file, 'utf8') : '';
   return text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
 }
 
+/** The same object with its keys in the reverse order, at every level. */
+function reversedKeys(value) {
+  if (Array.isArray(value)) return value.map(reversedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).reverse().map((k) => [k, reversedKeys(value[k])]));
+}
+
 test('a receipt sent again is answered 204 and stored once (dedup by receipt_id)', async () => {
-  const first = { receipt_id: randomUUID(), collection_method: 'api', changed: ['news'] };
-  const second = { receipt_id: randomUUID(), collection_method: 'api', changed: ['contact'] };
+  const first = receiptFor(policy, { collection_method: 'api', changed: ['news'] });
+  const second = receiptFor(policy, { collection_method: 'api', changed: ['contact'] });
   for (const body of [first, first, second, first, second]) {
-    const res = await postReceipt(server.url, body);
-    assert.equal(res.status, 204, `POST of ${body.receipt_id} answered ${res.status}`);
+    const answer = await postReceipt(server.url, body);
+    assert.equal(answer.status, 204, `POST of ${body.receipt_id} answered ${answer.status}: ${answer.text}`);
   }
-  // A retry need not be byte-identical: the id decides.
-  const res = await postReceipt(server.url, { ...first, collection_method: 'changed in transit' });
-  assert.equal(res.status, 204, 'a resent receipt with other content was not answered 204');
+  // A retry need not be byte-identical: the same content with its keys in another order (as the
+  // module writes a receipt again after reading its queue back from storage) is the same receipt.
+  const answer = await postReceipt(server.url, reversedKeys(first));
+  assert.equal(answer.status, 204, `the same receipt with its keys reordered answered ${answer.status}: ${answer.text}`);
   const ids = (await storedReceipts(server.receiptsFile)).map((r) => r.receipt_id);
   assert.equal(ids.filter((id) => id === first.receipt_id).length, 1, `first stored ${ids.filter((id) => id === first.receipt_id).length} times`);
   assert.equal(ids.filter((id) => id === second.receipt_id).length, 1, `second stored ${ids.filter((id) => id === second.receipt_id).length} times`);
   const kept = (await storedReceipts(server.receiptsFile)).find((r) => r.receipt_id === first.receipt_id);
-  assert.equal(kept.collection_method, 'api', 'a duplicate replaced the receipt first stored');
+  assert.deepEqual(kept, first, 'a duplicate replaced the receipt first stored');
 });
 
 test('copies of one receipt sent at the same time are stored once', async () => {
-  const receipt = { receipt_id: randomUUID(), collection_method: 'api' };
+  const receipt = receiptFor(policy, { collection_method: 'api' });
   const answers = await Promise.all(Array.from({ length: 12 }, () => postReceipt(server.url, receipt)));
   assert.deepEqual(answers.map((r) => r.status), Array(12).fill(204), 'every copy must be answered 204');
   const count = (await storedReceipts(server.receiptsFile)).filter((r) => r.receipt_id === receipt.receipt_id).length;
   assert.equal(count, 1, `12 concurrent copies were stored ${count} times`);
 });
 
+test('two receipts with one receipt_id sent at the same time: one is stored, the other gets 409', async () => {
+  const a = receiptFor(policy, { collection_method: 'api', changed: ['news'] });
+  const b = { ...a, changed: ['contact'] };
+  const answers = await Promise.all([a, b, a, b, a, b].map((body) => postReceipt(server.url, body)));
+  const stored = (await storedReceipts(server.receiptsFile)).filter((r) => r.receipt_id === a.receipt_id);
+  assert.equal(stored.length, 1, `${stored.length} receipts with one id were stored`);
+  const winner = stored[0].changed[0] === 'news' ? 'a' : 'b';
+  const expected = ['a', 'b', 'a', 'b', 'a', 'b'].map((which) => (which === winner ? 204 : 409));
+  assert.deepEqual(answers.map((r) => r.status), expected, `the copies of ${winner} must get 204, the others 409`);
+});
+
 test('a receipt without a string receipt_id is refused with 400 and not stored', async () => {
   const before = fs.existsSync(server.receiptsFile) ? await fsp.readFile(server.receiptsFile, 'utf8') : '';
-  for (const body of [{}, { receipt_id: 42 }, { receipt_id: '' }, { receipt_id: null }, { receipt_id: ['a'] }]) {
-    const res = await postReceipt(server.url, body);
-    assert.equal(res.status, 400, `${JSON.stringify(body)} answered ${res.status}`);
-    assert.match(await res.text(), /receipt_id/, `the 400 answer to ${JSON.stringify(body)} does not say what is missing`);
+  const { receipt_id: _id, ...withoutId } = receiptFor(policy);
+  for (const body of [{}, withoutId, { ...withoutId, receipt_id: 42 }, { ...withoutId, receipt_id: '' }, { ...withoutId, receipt_id: null }, { ...withoutId, receipt_id: ['a'] }]) {
+    const answer = await postReceipt(server.url, body);
+    assert.equal(answer.status, 400, `${JSON.stringify(body.receipt_id)} answered ${answer.status}`);
+    assert.equal(answer.json?.path, 'receipt_id', `the 400 answer does not say what is missing: ${answer.text}`);
   }
   const afterText = fs.existsSync(server.receiptsFile) ? await fsp.readFile(server.receiptsFile, 'utf8') : '';
   assert.equal(afterText, before, 'a refused receipt was stored');
@@ -203,15 +210,20 @@ test('a receipt without a string receipt_id is refused with 400 and not stored',
 test('a restarted server still knows the receipt ids in its file', async () => {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-server-restart-'));
   try {
-    const known = { receipt_id: randomUUID(), collection_method: 'banner' };
+    const known = receiptFor(policy);
     let s = await startServer({ port: 0, dataDir: dir });
-    assert.equal((await postReceipt(s.url, known)).status, 204);
-    await s.close();
+    try {
+      assert.equal((await postReceipt(s.url, known)).status, 204);
+    } finally {
+      await s.close();
+    }
 
     s = await startServer({ port: 0, dataDir: dir });
     try {
-      const fresh = { receipt_id: randomUUID(), collection_method: 'api' };
+      const fresh = receiptFor(policy, { collection_method: 'api' });
       assert.equal((await postReceipt(s.url, known)).status, 204, 'a known receipt was not answered 204 after a restart');
+      assert.equal((await postReceipt(s.url, { ...known, changed: ['news'] })).status, 409,
+        'after a restart, another receipt under a stored id was not refused');
       assert.equal((await postReceipt(s.url, fresh)).status, 204);
       const ids = (await storedReceipts(s.receiptsFile)).map((r) => r.receipt_id);
       assert.deepEqual(ids, [known.receipt_id, fresh.receipt_id], 'after a restart a known receipt was stored again or a new one lost');
