@@ -33,7 +33,7 @@ export const CHROMIUM_ARGS = [
 
 export const STRICT_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 // Short timeouts: every wait here is for something local; a slow answer is a failure to report.
 const ACTION_TIMEOUT_MS = 5_000;
