@@ -9,6 +9,9 @@ use alloc::string::String;
 #[cfg(test)]
 use alloc::vec::Vec;
 
+mod phone;
+pub use phone::{PhoneKind, normalize_thai_phone, thai_phone_kind};
+
 /// The ASCII digit a Thai (๐–๙), full-width (０–９) or ASCII digit stands for.
 pub fn digit_value(c: char) -> Option<u8> {
     let base = match c {
@@ -18,6 +21,12 @@ pub fn digit_value(c: char) -> Option<u8> {
         _ => return None,
     };
     Some((c as u32 - base as u32) as u8)
+}
+
+/// Whether `c` may stand between the digits of a national ID: a space, a
+/// dash or one of Unicode's dashes (U+2010 to U+2015).
+fn is_id_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '\u{2010}'..='\u{2015}')
 }
 
 /// The digits of `s`, as ASCII, when everything else in it is a space or a
@@ -33,25 +42,51 @@ pub fn digits_only(s: &str) -> Option<String> {
     for c in s.chars() {
         match digit_value(c) {
             Some(d) => out.push(char::from(b'0' + d)),
-            None if matches!(c, ' ' | '-' | '\u{2010}'..='\u{2015}') => {}
+            None if is_id_separator(c) => {}
             None => return None,
         }
     }
     Some(out)
 }
 
+/// The 13 ASCII digits of `s` when it is 13 digits with only spaces or
+/// dashes between them, as [`digits_only`] reads them, without allocating.
+///
+/// ```
+/// use mohprompt_privacy::identifiers::thai_id_digits;
+/// assert_eq!(thai_id_digits("๑-๒๓๔๕-๔๕๖๗๘-๗๘-๑"), Some(*b"1234545678781"));
+/// assert_eq!(thai_id_digits("123454567878"), None);
+/// ```
+pub fn thai_id_digits(s: &str) -> Option<[u8; 13]> {
+    let mut out = [0u8; 13];
+    let mut n = 0;
+    for c in s.chars() {
+        match digit_value(c) {
+            Some(d) => {
+                *out.get_mut(n)? = b'0' + d;
+                n += 1;
+            }
+            None if is_id_separator(c) => {}
+            None => return None,
+        }
+    }
+    (n == 13).then_some(out)
+}
+
 /// Whether 13 ASCII digits form a Thai national ID: the first digit (the
 /// person type) is 1 to 8, and N13 = (11 − (13·N1 + 12·N2 + … + 2·N12) mod 11) mod 10.
 pub fn thai_id_digits_valid(digits: &[u8]) -> bool {
-    if digits.len() != 13 || !digits.iter().all(u8::is_ascii_digit) {
+    let Ok(digits) = <&[u8; 13]>::try_from(digits) else {
+        return false;
+    };
+    if !digits.iter().all(u8::is_ascii_digit) || !(b'1'..=b'8').contains(&digits[0]) {
         return false;
     }
-    let n = |i: usize| u32::from(digits[i] - b'0');
-    if !(1..=8).contains(&n(0)) {
-        return false;
+    let mut sum = 0u32;
+    for (i, d) in digits[..12].iter().enumerate() {
+        sum += (13 - i as u32) * u32::from(d - b'0');
     }
-    let sum: u32 = (0..12).map(|i| (13 - i as u32) * n(i)).sum();
-    (11 - sum % 11) % 10 == n(12)
+    (11 - sum % 11) % 10 == u32::from(digits[12] - b'0')
 }
 
 /// Whether `s` is a valid Thai national ID, as people type it.
@@ -64,7 +99,7 @@ pub fn thai_id_digits_valid(digits: &[u8]) -> bool {
 /// assert!(!is_thai_id("1-2345-45678-78-9"));
 /// ```
 pub fn is_thai_id(s: &str) -> bool {
-    digits_only(s).is_some_and(|d| thai_id_digits_valid(d.as_bytes()))
+    thai_id_digits(s).is_some_and(|d| thai_id_digits_valid(&d))
 }
 
 /// A national ID in display grouping 1-4-5-2-1, or `None` when invalid.
@@ -75,8 +110,15 @@ pub fn is_thai_id(s: &str) -> bool {
 /// assert_eq!(format_thai_id("1234545678789"), None);
 /// ```
 pub fn format_thai_id(s: &str) -> Option<String> {
-    let digits = digits_only(s).filter(|d| thai_id_digits_valid(d.as_bytes()))?;
-    Some(group(&digits, &[1, 4, 5, 2, 1]))
+    let digits = thai_id_digits(s).filter(|d| thai_id_digits_valid(d))?;
+    let mut out = String::with_capacity(17);
+    for (i, d) in digits.into_iter().enumerate() {
+        if matches!(i, 1 | 5 | 10 | 12) {
+            out.push('-');
+        }
+        out.push(char::from(d));
+    }
+    Some(out)
 }
 
 /// `digits` split into groups of the given sizes, joined by dashes; digits
@@ -96,64 +138,6 @@ pub fn group(digits: &str, sizes: &[usize]) -> String {
         out.push(c);
     }
     out
-}
-
-/// A Thai phone number in E.164 (`+66` and the number without its leading
-/// 0), or `None` when it is not one: mobile 06/08/09 and 8 more digits,
-/// Bangkok 02 and 7 digits, other fixed lines 03/04/05/07 and 7 digits,
-/// toll-free 1800 and 6 digits. Spaces, dashes, dots, parentheses, Thai
-/// digits and a `+66` or `0066` prefix are accepted.
-///
-/// ```
-/// use mohprompt_privacy::identifiers::normalize_thai_phone;
-/// assert_eq!(normalize_thai_phone("081-234-5678").as_deref(), Some("+66812345678"));
-/// assert_eq!(normalize_thai_phone("(02) 123 4567").as_deref(), Some("+6621234567"));
-/// assert_eq!(normalize_thai_phone("+66 53 123 456").as_deref(), Some("+6653123456"));
-/// assert_eq!(normalize_thai_phone("1800 123 456").as_deref(), Some("+661800123456"));
-/// // Its own output reads back the same (found by the `identifiers` fuzz target).
-/// assert_eq!(normalize_thai_phone("+661800123456").as_deref(), Some("+661800123456"));
-/// assert_eq!(normalize_thai_phone("0112345678"), None);
-/// ```
-pub fn normalize_thai_phone(s: &str) -> Option<String> {
-    let trimmed = s.trim();
-    let international = trimmed.starts_with('+');
-    let mut digits = String::with_capacity(trimmed.len());
-    for c in trimmed.chars() {
-        match digit_value(c) {
-            Some(d) => digits.push(char::from(b'0' + d)),
-            None if matches!(c, ' ' | '-' | '.' | '(' | ')') => {}
-            None if c == '+' && digits.is_empty() => {}
-            None => return None,
-        }
-    }
-    // After +66 the national 0 is dropped; toll-free 1800 numbers have none.
-    let from_international = |rest: &str| {
-        if rest.starts_with("1800") {
-            String::from(rest)
-        } else {
-            String::from("0") + rest
-        }
-    };
-    let national = if international {
-        from_international(digits.strip_prefix("66")?)
-    } else if let Some(rest) = digits.strip_prefix("0066") {
-        from_international(rest)
-    } else {
-        digits
-    };
-    let b = national.as_bytes();
-    let valid = match b {
-        [b'1', b'8', b'0', b'0', rest @ ..] => rest.len() == 6,
-        [b'0', b'6' | b'8' | b'9', ..] => b.len() == 10,
-        [b'0', b'2' | b'3' | b'4' | b'5' | b'7', ..] => b.len() == 9,
-        _ => false,
-    };
-    if !valid {
-        return None;
-    }
-    let mut e164 = String::from("+66");
-    e164.push_str(national.strip_prefix('0').unwrap_or(&national));
-    Some(e164)
 }
 
 /// A phone in the grouping people read: 081-234-5678, 02-123-4567,
@@ -307,10 +291,10 @@ mod tests {
 
         #[test]
         fn phone_format_then_normalise_is_stable(
-            prefix in proptest::sample::select(vec!["06", "08", "09"]),
+            prefix in proptest::sample::select(vec!["08", "09", "061", "066"]),
             rest in proptest::collection::vec(0u8..=9, 8),
         ) {
-            let local: String = prefix.chars().chain(rest.iter().map(|d| char::from(b'0' + d))).collect();
+            let local: String = prefix.chars().chain(rest.iter().map(|d| char::from(b'0' + d))).take(10).collect();
             let e164 = normalize_thai_phone(&local).unwrap();
             proptest::prop_assert_eq!(normalize_thai_phone(&format_thai_phone(&local)), Some(e164.clone()));
             proptest::prop_assert_eq!(normalize_thai_phone(&e164), Some(e164));
@@ -323,9 +307,24 @@ mod tests {
             normalize_thai_phone("๐๘๑๒๓๔๕๖๗๘").as_deref(),
             Some("+66812345678")
         );
+        // libphonenumber reads 0066 as the international prefix 006 and
+        // country code 681; 001 66 is Thailand through the carrier's 001.
+        assert_eq!(normalize_thai_phone("0066 81 234 5678"), None);
         assert_eq!(
-            normalize_thai_phone("0066 81 234 5678").as_deref(),
+            normalize_thai_phone("001 66 81 234 5678").as_deref(),
             Some("+66812345678")
+        );
+        assert_eq!(
+            normalize_thai_phone("+660812345678").as_deref(),
+            Some("+66812345678")
+        );
+        assert_eq!(
+            normalize_thai_phone("66 2 123 4567").as_deref(),
+            Some("+6621234567")
+        );
+        assert_eq!(
+            normalize_thai_phone("014 123 4567").as_deref(),
+            Some("+66141234567")
         );
         assert_eq!(
             normalize_thai_phone("02-123-4567").as_deref(),

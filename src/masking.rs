@@ -154,55 +154,56 @@ pub fn apply(
 
 /// The display mask of `value`: what stays shows as little as it can.
 pub fn mask(kind: FieldKind, value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    mask_into(&mut out, kind, value);
+    out
+}
+
+/// [`mask`], appended to `out`: the leak scan masks each finding straight
+/// into its output, with no string per finding.
+pub fn mask_into(out: &mut String, kind: FieldKind, value: &str) {
     match kind {
-        FieldKind::NationalId => match identifiers::digits_only(value) {
+        FieldKind::NationalId => match identifiers::thai_id_digits(value) {
             // The leading digits tell person type and district: keep the last three.
-            Some(d) if d.len() == 13 => {
-                // Bytes, not a string slice: slicing brings the panic formatter into the wasm.
-                let d = d.as_bytes();
-                let mut out = String::from("x-xxxx-xxxxx-");
+            Some(d) => {
+                out.push_str("x-xxxx-xxxxx-");
                 for b in [d[10], d[11], b'-', d[12]] {
                     out.push(char::from(b));
                 }
-                out
             }
-            _ => keep_last(value, 3),
+            None => keep_last(out, value, 3),
         },
-        FieldKind::Phone => keep_last(value, 4),
-        FieldKind::Passport => keep_last(value, 3),
+        FieldKind::Phone => keep_last(out, value, 4),
+        FieldKind::Passport => keep_last(out, value, 3),
         FieldKind::Email => match value.split_once('@') {
             Some((local, domain)) => {
-                let mut out = String::new();
                 if let Some(first) = local.chars().next() {
                     out.push(first);
                 }
                 out.push_str("***@");
                 out.push_str(domain);
-                out
             }
-            None => keep_last(value, 0),
+            None => keep_last(out, value, 0),
         },
-        _ => keep_last(value, 4),
+        _ => keep_last(out, value, 4),
     }
 }
 
 /// Every character but separators (spaces and ASCII punctuation) and the
 /// last `n` others becomes `x`. (ASCII tests on purpose: Unicode's letter
 /// tables would add kilobytes to the wasm, and Thai letters are hidden either way.)
-fn keep_last(value: &str, n: usize) -> String {
-    let hidden = |c: &char| !(c.is_ascii_punctuation() || c.is_ascii_whitespace() || *c == ' ');
-    let total = value.chars().filter(hidden).count();
+fn keep_last(out: &mut String, value: &str, n: usize) {
+    let hidden = |c: char| !(c.is_ascii_punctuation() || c.is_ascii_whitespace() || c == ' ');
+    let total = value.chars().filter(|c| hidden(*c)).count();
     let mut seen = 0;
-    value
-        .chars()
-        .map(|c| {
-            if !hidden(&c) {
-                return c;
-            }
+    for c in value.chars() {
+        if hidden(c) {
             seen += 1;
-            if seen + n > total { c } else { 'x' }
-        })
-        .collect()
+            out.push(if seen + n > total { c } else { 'x' });
+        } else {
+            out.push(c);
+        }
+    }
 }
 
 #[cfg(test)]

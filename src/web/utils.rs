@@ -2,7 +2,8 @@
 //! for pages that check or show identifiers themselves.
 
 use crate::fields::FieldKind;
-use crate::{identifiers, masking, scan};
+use crate::scan::{self, FindingKind};
+use crate::{identifiers, masking};
 use alloc::string::String;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -31,18 +32,27 @@ fn string_or_null(s: Option<String>) -> JsValue {
 }
 
 /// The display mask of `s` as a `kind` (`'national_id'`, `'phone'`,
-/// `'passport'`, `'email'`, or any other field kind). Throws for an unknown kind.
+/// `'passport'`, `'email'`, any other field kind, or a finding kind of
+/// `scanText` such as `'national_id_unverified'`). Throws for an unknown kind.
 #[wasm_bindgen(js_name = maskValue)]
 pub fn mask_value(kind: &str, s: &str) -> Result<String, JsError> {
     let kind = FieldKind::ALL
         .into_iter()
         .find(|k| k.as_str() == kind)
+        .or_else(|| {
+            FindingKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == kind)
+                .map(FindingKind::field_kind)
+        })
         .ok_or_else(|| JsError::new("maskValue: unknown kind"))?;
     Ok(masking::mask(kind, s.trim()))
 }
 
 /// `{ text, findings: [{ kind, start, end }] }`: `s` with every national
-/// ID, Thai phone, passport number and e-mail masked. `start` and `end` are
+/// ID, Thai phone, passport number and e-mail masked. `kind` is
+/// `'national_id'`, `'national_id_unverified'` (13 digits in an ID's shape
+/// whose check digit fails), `'phone'`, `'passport'` or `'email'`. `start` and `end` are
 /// string indices into `s` (UTF-16, as JavaScript counts); findings never
 /// carry the value.
 #[wasm_bindgen(js_name = scanText)]

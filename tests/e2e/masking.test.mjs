@@ -354,7 +354,8 @@ test('normalizeThaiPhone gives E.164 for Thai mobiles, fixed lines and toll-free
     [['081.234.5678'], '+66812345678'],
     [['+66812345678'], '+66812345678'],
     [['+66 81 234 5678'], '+66812345678'],
-    [['0066812345678'], '+66812345678'],
+    [['+660812345678'], '+66812345678'],
+    [['66812345678'], '+66812345678'],
     [['๐๘๑-๒๓๔-๕๖๗๘'], '+66812345678'],
     [['0612345678'], '+66612345678'],
     [['0912345678'], '+66912345678'],
@@ -383,6 +384,8 @@ test('normalizeThaiPhone gives E.164 for Thai mobiles, fixed lines and toll-free
     [['+1 415 555 0100'], null],
     [['1800-123-45'], null],
     [['not a phone'], null],
+    // libphonenumber reads 0066 as the international prefix 006 and country code 681.
+    [['0066812345678'], null],
   ]);
 });
 
@@ -425,8 +428,12 @@ const SCAN_CASES = [
     ],
   },
   {
-    name: 'only ordinary numbers: dates, an amount, an order number, 13 digits with a wrong check digit',
-    parts: ['นัดวันที่ 2024-01-31 หรือ 31/01/2567 ค่าบริการ 1,250.00 บาท เลขที่สั่งซื้อ 20240131001 เลข 1234545678782 และ 1-2345-45678-78-9'],
+    name: 'only ordinary numbers: dates, an amount, an order number, a postal code, a house number',
+    parts: ['นัดวันที่ 2024-01-31 หรือ 31/01/2567 ค่าบริการ 1,250.00 บาท เลขที่สั่งซื้อ 20240131001 บ้านเลขที่ 99/123 หมู่ 4 ต.บางรัก 10500'],
+  },
+  {
+    name: '13 digits in an ID\'s shape whose check digit fails: a mistyped ID, masked as one',
+    parts: ['เลข ', { kind: 'national_id_unverified', text: '1234545678782' }, ' และ ', { kind: 'national_id_unverified', text: '1-2345-45678-78-9' }],
   },
 ];
 
