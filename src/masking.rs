@@ -166,10 +166,11 @@ pub fn mask_into(out: &mut String, kind: FieldKind, value: &str) {
         FieldKind::NationalId => match identifiers::thai_id_digits(value) {
             // The leading digits tell person type and district: keep the last three.
             Some(d) => {
-                out.push_str("x-xxxx-xxxxx-");
-                for b in [d[10], d[11], b'-', d[12]] {
-                    out.push(char::from(b));
-                }
+                let mut shown = *b"x-xxxx-xxxxx-00-0";
+                shown[13] = d[10];
+                shown[14] = d[11];
+                shown[16] = d[12];
+                out.extend(shown.map(char::from));
             }
             None => keep_last(out, value, 3),
         },

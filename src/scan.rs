@@ -121,6 +121,7 @@ pub struct Scan {
 /// ```
 pub fn scan_text(text: &str) -> Scan {
     let mut scanner = Scanner {
+        text,
         b: text.as_bytes(),
         findings: Vec::new(),
         run_end: 0,
@@ -316,6 +317,7 @@ fn is_phone(plus: bool, d: &[u8]) -> bool {
 }
 
 struct Scanner<'a> {
+    text: &'a str,
     b: &'a [u8],
     findings: Vec<Finding>,
     /// End of the run of local-part characters last judged (not opaque).
@@ -376,21 +378,28 @@ impl Scanner<'_> {
                 i += 1;
             } else {
                 // 0xE0 or 0xEF: the lead byte of a three-byte character.
-                if digit_at(b, i).is_some() {
-                    if !digit_before(b, i) {
+                match (c, b.get(i + 1), b.get(i + 2)) {
+                    // ๐–๙ and ０–９.
+                    (0xE0, Some(0xB9), Some(0x90..=0x99))
+                    | (0xEF, Some(0xBC), Some(0x90..=0x99))
+                        if !digit_before(b, i) =>
+                    {
                         i = self.number(i);
                         continue;
                     }
-                } else if c == 0xE0 {
-                    let rest = b.get(i..).unwrap_or_default();
-                    if let Some(word) = PASSPORT_WORDS_THAI
-                        .iter()
-                        .find(|w| rest.starts_with(w.as_bytes()))
-                    {
-                        i += word.len();
-                        self.passport_until = i + PASSPORT_WINDOW;
-                        continue;
+                    // ห and พ, which the passport words start with.
+                    (0xE0, Some(0xB8), Some(0xAB | 0x9E)) => {
+                        let rest = b.get(i..).unwrap_or_default();
+                        if let Some(word) = PASSPORT_WORDS_THAI
+                            .iter()
+                            .find(|w| rest.starts_with(w.as_bytes()))
+                        {
+                            i += word.len();
+                            self.passport_until = i + PASSPORT_WINDOW;
+                            continue;
+                        }
                     }
+                    _ => {}
                 }
                 i += 3;
             }
@@ -407,7 +416,7 @@ impl Scanner<'_> {
         while end > at + 1 && b[end - 1] == b'.' {
             end -= 1;
         }
-        let candidate = core::str::from_utf8(b.get(start..end)?).ok()?;
+        let candidate = self.text.get(start..end)?;
         (start < at && identifiers::is_email(candidate)).then(|| {
             self.push(FindingKind::Email, start, end);
             end
@@ -489,6 +498,15 @@ impl Scanner<'_> {
         let plus = b[at] == b'+';
         if plus {
             at += 1;
+        }
+        // Most numbers in text are one short group (a day, an amount, a
+        // house number): nothing shorter than nine digits is an identifier.
+        if !self.may_read(at) {
+            return start + 1;
+        }
+        let lone = read_group(b, at);
+        if lone.len < 9 && gap(b, lone.end).is_none() {
+            return lone.end;
         }
         let mut window = [NO_GROUP; MAX_DIGITS + 1];
         let mut count = 0;
