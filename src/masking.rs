@@ -170,7 +170,9 @@ pub fn mask_into(out: &mut String, kind: FieldKind, value: &str) {
                 shown[13] = d[10];
                 shown[14] = d[11];
                 shown[16] = d[12];
-                out.extend(shown.map(char::from));
+                // One `push_str`: pushing the characters one by one is a third
+                // as fast natively. (`from_utf8` costs about 280 bytes gzip.)
+                out.push_str(core::str::from_utf8(&shown).unwrap_or_default());
             }
             None => keep_last(out, value, 3),
         },
