@@ -24,6 +24,9 @@ step "build pkg/ and hold the size budget"
 scripts/build.sh
 node scripts/check-size.mjs
 
+step "normalizeThaiPhone against libphonenumber's Thai metadata (Node, pkg/)"
+node --test tests/node/
+
 step "DOM tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --target wasm32-unknown-unknown --no-default-features --test web

@@ -58,17 +58,39 @@ pub fn digits_only(s: &str) -> Option<String> {
 /// assert_eq!(thai_id_digits("123454567878"), None);
 /// ```
 pub fn thai_id_digits(s: &str) -> Option<[u8; 13]> {
+    let b = s.as_bytes();
+    // Thirteen ASCII digits as they are: the common case, copied whole.
+    if let Ok(digits) = <[u8; 13]>::try_from(b) {
+        if digits.iter().all(u8::is_ascii_digit) {
+            return Some(digits);
+        }
+    }
     let mut out = [0u8; 13];
     let mut n = 0;
-    for c in s.chars() {
-        match digit_value(c) {
-            Some(d) => {
-                *out.get_mut(n)? = b'0' + d;
-                n += 1;
+    let mut i = 0;
+    while i < b.len() {
+        let byte = b[i];
+        // ASCII first: what nearly everyone types.
+        let digit = if byte.is_ascii_digit() {
+            i += 1;
+            byte
+        } else if byte == b' ' || byte == b'-' {
+            i += 1;
+            continue;
+        } else {
+            let c = s.get(i..)?.chars().next()?;
+            i += c.len_utf8();
+            match digit_value(c) {
+                Some(d) => b'0' + d,
+                None if is_id_separator(c) => continue,
+                None => return None,
             }
-            None if is_id_separator(c) => {}
-            None => return None,
+        };
+        if n == 13 {
+            return None;
         }
+        out[n] = digit;
+        n += 1;
     }
     (n == 13).then_some(out)
 }
@@ -83,8 +105,8 @@ pub fn thai_id_digits_valid(digits: &[u8]) -> bool {
         return false;
     }
     let mut sum = 0u32;
-    for (i, d) in digits[..12].iter().enumerate() {
-        sum += (13 - i as u32) * u32::from(d - b'0');
+    for (weight, d) in (2..=13).rev().zip(&digits[..12]) {
+        sum += weight * u32::from(d - b'0');
     }
     (11 - sum % 11) % 10 == u32::from(digits[12] - b'0')
 }

@@ -20,7 +20,7 @@
 /// What a Thai national number is, by the metadata's number types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PhoneKind {
-    /// Fixed line: 8 digits (02 Bangkok, 03x to 07x provinces, 01[0689]).
+    /// Fixed line: 8 digits (02 Bangkok, 03x to 07x provinces, 010, 016, 018, 019).
     FixedLine,
     /// Mobile: 9 digits (06x, 08x, 09x, 014).
     Mobile,

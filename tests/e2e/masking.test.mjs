@@ -19,6 +19,17 @@ import {
 
 const demo = useDemo();
 
+/**
+ * A random mobile that libphonenumber's Thai metadata has (08x, 09x, 061 to 066): the harness's
+ * randomThaiMobile also draws 067x and 069x, which that metadata, and so the module, refuses.
+ */
+function metadataMobile(random) {
+  for (;;) {
+    const mobile = randomThaiMobile(random);
+    if (/^0(?:8|9|6[1-6])/.test(mobile)) return mobile;
+  }
+}
+
 const SUBMISSIONS = 200;
 const MODULE_URL = '/pkg/mohprompt_privacy.js';
 
@@ -130,7 +141,7 @@ const REGISTRATION_REST = Object.fromEntries(
 /** One person: the values as the test types them (in some spelling) and as they really are. */
 function makePerson(random, i) {
   const id = randomThaiId(random);
-  const mobile = randomThaiMobile(random);
+  const mobile = metadataMobile(random);
   const passport = randomPassport(random);
   // People write the same number in different ways; each way must be caught.
   const idTyped = [id, groupThaiId(id, '-'), groupThaiId(id, ' '), toThaiDigits(id), toThaiDigits(groupThaiId(id, '-'))][i % 5];
@@ -256,13 +267,14 @@ const NOTE_PARTS = [
   ' โทร ', { kind: 'phone', text: '081-234-5678' },
   ' หรือ ', { kind: 'email', text: 'somchaiqz@example.com' },
   '. Passport ', { kind: 'passport', text: 'AB1234567' },
-  '. Paid 1,250.00 THB on 2024-01-31 (31/01/2567), ref 1234545678782. เลขของลูก ',
+  '. Paid 1,250.00 THB on 2024-01-31 (31/01/2567), ref ', { kind: 'national_id_unverified', text: '1234545678782' },
+  '. เลขของลูก ',
   { kind: 'national_id', text: '๓๑๐๐๖๐๐๔๔๕๖๓๕' },
   ' ขอบคุณครับ',
 ];
 const noteText = (parts) => parts.map((p) => (typeof p === 'string' ? p : p.text)).join('');
 
-test('the note goes through the leak scan: identifiers arrive masked, a date, an amount and a 13-digit number that fails the check digit arrive as typed', async (t) => {
+test('the note goes through the leak scan: identifiers arrive masked (a 13-digit number that fails the check digit too, as a mistyped ID), a date and an amount arrive as typed', async (t) => {
   assert.equal(field('note').kind, 'free_text', 'precondition: note is free text');
   assert.equal(field('note').operator, DEMO_OPERATORS.note, 'precondition: the demo policy keeps the (scanned) note');
   const s = await demo.session(t);
@@ -480,7 +492,7 @@ test('scanText masks every random ID, phone and passport planted in a long Thai 
   for (let i = 0; i < 60; i += 1) {
     parts.push(filler[i % filler.length]);
     const id = randomThaiId(random);
-    const mobile = randomThaiMobile(random);
+    const mobile = metadataMobile(random);
     const passport = randomPassport(random);
     const item = [
       { kind: 'national_id', text: [id, groupThaiId(id), toThaiDigits(id)][i % 3] },
