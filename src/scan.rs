@@ -261,6 +261,18 @@ mod tests {
         }
     }
 
+    /// A number in a range the Thai metadata does not assign (yet) is still
+    /// someone's phone in a note: masked, though the phone field refuses it.
+    #[test]
+    fn phones_in_unassigned_ranges_are_masked_too() {
+        for text in ["โทร 0691234567", "call +66 69 123 4567", "041 123 456"] {
+            let scan = scan_text(text);
+            assert_eq!(scan.findings.len(), 1, "{text}: {:?}", scan.findings);
+            assert_eq!(scan.findings[0].kind, FindingKind::Phone, "{text}");
+        }
+        assert_eq!(crate::identifiers::normalize_thai_phone("0691234567"), None);
+    }
+
     #[test]
     fn the_modules_own_outputs_are_not_identifiers() {
         for text in [

@@ -85,7 +85,20 @@ fn is_phone(plus: bool, d: &[u8]) -> bool {
         return false;
     };
     // The national prefix is not written before a 13-digit 001800 number.
-    (national.len() < 13 || national == d) && thai_phone_kind(national).is_some()
+    (national.len() < 13 || national == d) && looks_like_phone(national)
+}
+
+/// Whether a national number is a phone for masking: in a range the Thai
+/// metadata assigns, or shaped like a mobile (9 digits from 6, 8 or 9) or a
+/// fixed line (8 digits from 2–5 or 7) in a range it does not assign yet.
+/// 069… is still someone's number typed into a note; validation is stricter.
+fn looks_like_phone(national: &[u8]) -> bool {
+    let shaped = match national {
+        [b'6' | b'8' | b'9', ..] => national.len() == 9,
+        [b'2'..=b'5' | b'7', ..] => national.len() == 8,
+        _ => false,
+    };
+    (shaped && national.iter().all(u8::is_ascii_digit)) || thai_phone_kind(national).is_some()
 }
 
 impl Scanner<'_> {
