@@ -273,6 +273,22 @@ mod tests {
         assert_eq!(crate::identifiers::normalize_thai_phone("0691234567"), None);
     }
 
+    /// What the guard sends must pass the receiver's scan: a second scan of
+    /// a scanned text finds nothing.
+    #[test]
+    fn a_scanned_text_scans_clean() {
+        for text in [
+            "passport ZH9481173. ขอบคุณค่ะ",
+            "หนังสือเดินทาง AB1234567 โทร +66 0812345678 บัตร 1-2345-45678-78-1",
+            "ID1234545678782 mail somchai@example.com",
+        ] {
+            let once = scan_text(text);
+            assert!(!once.findings.is_empty(), "{text}");
+            let twice = scan_text(&once.text);
+            assert_eq!(twice.findings, [], "{} -> {}", text, once.text);
+        }
+    }
+
     #[test]
     fn the_modules_own_outputs_are_not_identifiers() {
         for text in [

@@ -159,9 +159,12 @@ const IDENTIFIER_RULES = {
     reason: 'is not a passport number (6 to 9 upper-case letters and digits, at least one digit)',
   },
   phone: {
-    // +66, then a mobile (6/8/9 and 8 digits), a fixed line (2/3/4/5/7 and 7) or toll-free 1800.
-    test: (text) => /^\+66(?:[689][0-9]{8}|[23457][0-9]{7}|1800[0-9]{6})$/.test(text),
-    reason: 'is not a Thai phone number in E.164 (+66 and 8 or 9 digits, or +661800 and 6)',
+    // +66 and a national number of the shapes libphonenumber's Thai metadata has (the module
+    // checks the ranges): a mobile or VoIP number (6/8/9 and 8 digits, or 14 and 7), a fixed line
+    // (2/3/4/5/7 and 7 digits, or 10/16/18/19 and 6), toll-free 1800 or premium 1900 and 6
+    // digits, or toll-free 001800 and 7.
+    test: (text) => /^\+66(?:[689][0-9]{8}|14[0-9]{7}|[23457][0-9]{7}|1[0689][0-9]{6}|1[89]00[0-9]{6}|001800[0-9]{7})$/.test(text),
+    reason: 'is not a Thai phone number in E.164 (+66 and a Thai national number)',
   },
 };
 

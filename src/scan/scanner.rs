@@ -216,7 +216,10 @@ impl Scanner<'_> {
         let digits = word.iter().filter(|c| c.is_ascii_digit()).count();
         let thai_pattern =
             (1..=2).contains(&letters) && (6..=7).contains(&digits) && letters + digits == len;
-        let in_context = start < self.passport_until && (6..=9).contains(&len) && digits > 0;
+        // `passport xxxxxx173` is the module's own mask of one, not another.
+        let masked = word.iter().take_while(|c| **c == b'x').count() >= 3;
+        let in_context =
+            start < self.passport_until && (6..=9).contains(&len) && digits > 0 && !masked;
         if thai_pattern || in_context {
             // `ID001800 822 2938`: the digits go on past the word, and as a
             // number they are a phone or an ID, not a passport.

@@ -211,8 +211,13 @@ export function randomThaiId(random) {
   return first12 + thaiIdCheckDigit(first12);
 }
 
-/** A Thai mobile number as dialled at home (10 digits): 06, 08 or 09, then 8 digits. */
-export const randomThaiMobile = (random) => `0${pick(random, ['6', '8', '9'])}${randomDigits(random, 8)}`;
+/** A Thai mobile number as dialled at home (10 digits): 061–066, 08 or 09, then the rest. */
+export const randomThaiMobile = (random) => {
+  const range = pick(random, ['6', '8', '9']);
+  // Of the 06 numbers, libphonenumber's Thai metadata assigns 061 to 066 to mobiles (and a few
+  // blocks of 067): the phone field accepts no other.
+  return range === '6' ? `06${1 + Math.floor(random() * 6)}${randomDigits(random, 7)}` : `0${range}${randomDigits(random, 8)}`;
+};
 
 /** A Thai-pattern passport number: two letters, seven digits. */
 export const randomPassport = (random) =>
