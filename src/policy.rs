@@ -785,7 +785,14 @@ fn cookie_pattern(node: &Node) -> Result<CookiePattern, PolicyError> {
 
 fn url(node: &Node) -> Result<String, PolicyError> {
     let url = node.string()?;
-    // Rendered as a link: anything but https or a same-site path could run script.
+    // Browsers drop tabs and newlines anywhere in a link, trim control
+    // characters, and read `\` as `/`: `/\evil.example` and `/<tab>/evil.example`
+    // open `//evil.example`, another site. So neither may appear at all.
+    if url.bytes().any(|b| b.is_ascii_control() || b == b'\\') {
+        return Err(node.problem("must not hold a backslash or control character"));
+    }
+    // Rendered as a link: anything but https or a same-site path could run
+    // script (`javascript:`) or lead elsewhere (`//host`, `http:`).
     if url.starts_with("https://") || (url.starts_with('/') && !url.starts_with("//")) {
         Ok(url)
     } else {
@@ -1204,6 +1211,82 @@ mod tests {
         assert_eq!(err, "policy_url: must start with https:// or /");
         let err = error(|t| *t = t.replace("https://example.go.th/privacy", "//evil.example"));
         assert_eq!(err, "policy_url: must start with https:// or /");
+    }
+
+    /// The policy with `policy_url` set to `link` (written as a JSON string).
+    fn with_policy_url(link: &str) -> Result<Policy, PolicyError> {
+        let mut quoted = String::new();
+        for c in link.chars() {
+            match c {
+                '\\' => quoted.push_str("\\\\"),
+                '"' => quoted.push_str("\\\""),
+                c if c.is_ascii_control() => {
+                    quoted.push_str("\\u00");
+                    let b = c as u8;
+                    quoted.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+                    quoted.push(char::from(b"0123456789abcdef"[usize::from(b & 0xf)]));
+                }
+                c => quoted.push(c),
+            }
+        }
+        with(|t| *t = t.replace("https://example.go.th/privacy", &quoted))
+    }
+
+    #[test]
+    fn links_to_another_site_in_disguise_are_refused() {
+        let elsewhere = "must start with https:// or /";
+        let hidden = "must not hold a backslash or control character";
+        for (link, problem) in [
+            // Scheme-relative: another host.
+            ("//evil.example", elsewhere),
+            (" //evil.example", elsewhere),
+            ("\u{a0}/evil.example", elsewhere),
+            // A backslash is read as a slash.
+            ("/\\evil.example", hidden),
+            ("\\\\evil.example", hidden),
+            ("\\/evil.example", hidden),
+            ("/privacy\\..\\\\evil.example", hidden),
+            // Tabs and newlines are dropped anywhere, control characters trimmed.
+            ("/\t/evil.example", hidden),
+            ("/\n/evil.example", hidden),
+            ("/\r/evil.example", hidden),
+            ("\t//evil.example", hidden),
+            ("\u{0}/privacy", hidden),
+            ("\u{1f}https://example.go.th", hidden),
+            ("https://example.go.th/\u{7f}", hidden),
+            // Any scheme but https.
+            ("javascript:alert(1)", elsewhere),
+            (" javascript:alert(1)", elsewhere),
+            ("\tjavascript:alert(1)", hidden),
+            ("JavaScript:alert(1)", elsewhere),
+            ("java\nscript:alert(1)", hidden),
+            ("data:text/html,<script>alert(1)</script>", elsewhere),
+            ("http://example.go.th/privacy", elsewhere),
+            ("https:/evil.example", elsewhere),
+            ("privacy", elsewhere),
+        ] {
+            let err = with_policy_url(link).unwrap_err();
+            assert_eq!(err.path, "policy_url", "{link:?}");
+            assert_eq!(
+                err.to_string(),
+                alloc::format!("policy_url: {problem}"),
+                "{link:?}"
+            );
+        }
+        let err = error(|t| *t = t.replace("\"https://example.go.th\"", "\"/\\\\evil.example\""));
+        assert_eq!(err, alloc::format!("controller.website: {hidden}"));
+    }
+
+    #[test]
+    fn same_site_paths_and_https_links_are_kept() {
+        for link in [
+            "/privacy",
+            "/privacy?lang=en#cookies",
+            "/",
+            "https://example.go.th/privacy",
+        ] {
+            assert_eq!(with_policy_url(link).unwrap().policy_url, link);
+        }
     }
 
     #[test]
