@@ -63,7 +63,7 @@ export interface PrivacyOptions {
     getContext?: () => { userId?: string } | null;
     getDecodedIDToken?: () => { sub?: string } | null;
   };
-  /** Deployment key of the keyed-hash masking operator. */
+  /** Deployment key of the keyed-hash masking operator: at least 32 bytes (UTF-8), or start throws. */
   hashKey?: string;
   /**
    * 'auto': a cookie mirrored in localStorage, sessionStorage where localStorage
@@ -225,9 +225,14 @@ impl Privacy {
         };
         let hash_key = option("hashKey");
         let hash_key = match hash_key.as_string() {
-            Some(key) if !key.is_empty() => Some(key.into_bytes()),
+            Some(key) if key.len() >= masking::MIN_HASH_KEY_BYTES => Some(key.into_bytes()),
             None if hash_key.is_undefined() || hash_key.is_null() => None,
-            _ => return Err(JsError::new("hashKey: expected a non-empty string")),
+            // The message never holds the key.
+            _ => {
+                return Err(JsError::new(
+                    "hashKey: expected a string of at least 32 bytes (UTF-8)",
+                ));
+            }
         };
         let endpoint = option("receiptEndpoint");
         let endpoint = match endpoint.as_string() {
@@ -793,7 +798,8 @@ fn liff_layout(liff: &JsValue) -> Option<(bool, String)> {
 /// LINE account and a hash key is set. The userId comes from
 /// `liff.getContext()`, else from the decoded ID token's `sub`: both answer
 /// at once after `liff.init()`. Outside LINE, or before login, there is none
-/// and requests stay unlinked. The userId itself is not kept.
+/// and requests stay unlinked. The userId itself is not kept. It is hashed
+/// under its own label, [`masking::LINE_USER_ID`].
 fn line_user_hash(policy: &Policy, hash_key: Option<&[u8]>, liff: &JsValue) -> Option<String> {
     policy.line.as_ref()?;
     let key = hash_key?;
@@ -805,7 +811,7 @@ fn line_user_hash(policy: &Policy, hash_key: Option<&[u8]>, liff: &JsValue) -> O
             .filter(|id| !id.is_empty())
     };
     let user_id = read("getContext", "userId").or_else(|| read("getDecodedIDToken", "sub"))?;
-    Some(masking::keyed_hash(key, &user_id))
+    Some(masking::keyed_hash(key, masking::LINE_USER_ID, &user_id))
 }
 
 /// `lang` option, else `liff.getLanguage()`, `<html lang>`, `navigator.language`, else Thai.
