@@ -118,7 +118,8 @@ struct Inner {
     policy_sha256: String,
     /// The policy text as loaded, until `policy_sha256` is taken of it.
     policy_text: String,
-    /// The device's pseudonymous id, for receipts.
+    /// The device's pseudonymous id, for receipts: empty until the first
+    /// receipt, so a visitor who decides nothing stores no id.
     subject: String,
     /// Receipts kept on the device, with what is still to be delivered.
     log: ReceiptLog,
@@ -306,7 +307,7 @@ impl Privacy {
             persistent,
             policy_sha256: String::new(),
             policy_text,
-            subject: receipts::subject(persistent),
+            subject: String::new(),
             log: receipts::load(persistent),
             endpoint,
             deliver: None,
@@ -671,6 +672,7 @@ impl Inner {
         let receipt_id = receipts::random_uuid();
         if self.policy_sha256.is_empty() {
             self.policy_sha256 = receipt::sha256_hex(&core::mem::take(&mut self.policy_text));
+            self.subject = receipts::subject(self.persistent);
         }
         let issuer = Issuer {
             policy: &self.policy,
