@@ -512,7 +512,7 @@ mod tests {
                 .1
                 .clone()
         };
-        let id_hash = crate::masking::keyed_hash(b"k", "1234545678781");
+        let id_hash = crate::masking::keyed_hash(b"k", "national_id", "1234545678781");
         assert_eq!(value("national_id"), id_hash);
         assert_eq!(value("phone"), "xxx-xxx-5678");
         // The free-text note is scanned: the phone typed into it is masked.

@@ -15,7 +15,8 @@ pub enum MaskOperator {
     /// Only its last few characters: at most the last four digits of an ID
     /// or phone, separators kept; an e-mail's first letter and domain.
     Mask,
-    /// HMAC-SHA256 under the deployment key: pseudonymised, not anonymised.
+    /// HMAC-SHA256 under the deployment key of the kind's name and the
+    /// normalised value ([`keyed_hash`]): pseudonymised, not anonymised.
     KeyedHash,
     /// Replaced by its kind in brackets, e.g. `[national_id]`.
     Redact,
@@ -90,24 +91,54 @@ pub fn normalise(kind: FieldKind, value: &str) -> String {
     normal.unwrap_or_else(|| value.into())
 }
 
-/// HMAC-SHA256 of `value` under `key`, in lowercase hex. A keyed hash is
-/// pseudonymisation, not anonymisation: whoever holds the key can test
-/// every national ID against it.
+/// The shortest deployment key (`hashKey`) the module accepts, in bytes (UTF-8):
+/// HMAC-SHA256's output length, as RFC 2104 recommends. A short key is
+/// guessed, and then every national ID behind its hashes is too.
+pub const MIN_HASH_KEY_BYTES: usize = 32;
+
+/// The label of the LINE userId's keyed hash. It is no field kind's name,
+/// so the userId never hashes like a value typed into a form.
+pub const LINE_USER_ID: &str = "line_user_id";
+
+/// HMAC-SHA256 under `key` of what `value` is and `value` itself, in
+/// lowercase hex. The HMAC's input is `label`, one zero byte, then `value`
+/// (UTF-8): `label` is the field kind's name (`national_id`, `phone`, …) or
+/// [`LINE_USER_ID`], and holds no zero byte, so the first zero byte ends it
+/// and no two (label, value) pairs give the same input. The same digits as a
+/// national ID and as a postal code therefore hash differently, and a hash
+/// cannot be matched against one made for another kind.
+///
+/// A keyed hash is pseudonymisation, not anonymisation: whoever holds the
+/// key can test every national ID against it.
 ///
 /// ```
 /// use mohprompt_privacy::masking::keyed_hash;
-/// // RFC 4231, test case 2.
+/// let key = [b'k'; 32];
+/// // HMAC-SHA256(key, "national_id\0" + "0812345678")
 /// assert_eq!(
-///     keyed_hash(b"Jefe", "what do ya want for nothing?"),
-///     "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+///     keyed_hash(&key, "national_id", "0812345678"),
+///     "0ddd849aa9d41d2add1eb540cc67a41ba5acbffdd7030bbc61f678a3bb274c38"
+/// );
+/// assert_ne!(
+///     keyed_hash(&key, "national_id", "0812345678"),
+///     keyed_hash(&key, "phone", "0812345678")
 /// );
 /// ```
-pub fn keyed_hash(key: &[u8], value: &str) -> String {
+pub fn keyed_hash(key: &[u8], label: &str, value: &str) -> String {
+    // One input, one `update`: each call inlines the hash's block buffering.
+    let mut input = String::from(label);
+    input.push('\0');
+    input.push_str(value);
+    hmac_sha256_hex(key, input.as_bytes())
+}
+
+/// HMAC-SHA256 of `data` under `key`, in lowercase hex.
+fn hmac_sha256_hex(key: &[u8], data: &[u8]) -> String {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
         // HMAC takes keys of any length; this branch cannot be reached.
         return String::new();
     };
-    mac.update(value.as_bytes());
+    mac.update(data);
     let mut out = String::with_capacity(64);
     for byte in mac.finalize().into_bytes() {
         out.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
@@ -117,7 +148,8 @@ pub fn keyed_hash(key: &[u8], value: &str) -> String {
 }
 
 /// Applies `operator` to a non-empty `value` of `kind`; `None` means "do not
-/// send". `hash_key` is the deployment key of `keyed_hash`.
+/// send". `hash_key` is the deployment key of `keyed_hash`, which hashes
+/// the normalised value under the kind's name (see [`keyed_hash`]).
 ///
 /// ```
 /// use mohprompt_privacy::fields::FieldKind;
@@ -139,7 +171,7 @@ pub fn apply(
             let key = hash_key
                 .filter(|k| !k.is_empty())
                 .ok_or(OperatorError::NoHashKey)?;
-            Some(keyed_hash(key, &normalise(kind, value)))
+            Some(keyed_hash(key, kind.as_str(), &normalise(kind, value)))
         }
         MaskOperator::Redact => {
             let mut label = String::from("[");
@@ -252,6 +284,54 @@ mod tests {
         assert_eq!(keep(FieldKind::Phone, "081 234 5678"), "+66812345678");
         assert_eq!(keep(FieldKind::Passport, "aa 1234567"), "AA1234567");
         assert_eq!(keep(FieldKind::GivenName, " สมชาย "), "สมชาย");
+    }
+
+    #[test]
+    fn the_hmac_is_rfc_4231s() {
+        // RFC 4231, test case 2.
+        assert_eq!(
+            hmac_sha256_hex(b"Jefe", b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn a_keyed_hash_is_of_the_label_a_zero_byte_and_the_value() {
+        let key = [7u8; 32];
+        assert_eq!(
+            keyed_hash(&key, "phone", "+66812345678"),
+            hmac_sha256_hex(&key, b"phone\0+66812345678")
+        );
+        // The zero byte keeps the label's end from moving into the value.
+        assert_ne!(
+            keyed_hash(&key, "passport", "AA1"),
+            keyed_hash(&key, "passpor", "tAA1")
+        );
+    }
+
+    #[test]
+    fn the_same_digits_hash_differently_for_each_kind() {
+        let key = [7u8; 32];
+        let hash = |kind| {
+            apply(MaskOperator::KeyedHash, kind, "1234545678781", Some(&key))
+                .unwrap()
+                .unwrap()
+        };
+        // Both normalise to the same 13 digits.
+        assert_ne!(hash(FieldKind::NationalId), hash(FieldKind::PostalCode));
+        assert_ne!(
+            keyed_hash(&key, LINE_USER_ID, "1234545678781"),
+            hash(FieldKind::NationalId)
+        );
+    }
+
+    #[test]
+    fn labels_hold_no_zero_byte_and_the_line_label_is_no_kind() {
+        for kind in FieldKind::ALL {
+            assert!(!kind.as_str().contains('\0'), "{}", kind.as_str());
+            assert_ne!(kind.as_str(), LINE_USER_ID);
+        }
+        assert!(!LINE_USER_ID.contains('\0'));
     }
 
     #[test]

@@ -804,11 +804,17 @@ fn cookie_pattern(node: &Node) -> Result<CookiePattern, PolicyError> {
 
 fn url(node: &Node) -> Result<String, PolicyError> {
     let url = node.string()?;
-    // Rendered as a link: anything but https or a same-site path could run script.
-    if url.starts_with("https://") || (url.starts_with('/') && !url.starts_with("//")) {
+    // Rendered as a link: anything but https or a same-site path could run
+    // script (`javascript:`) or lead elsewhere (`//host`, `http:`). Browsers
+    // read `\` as `/` and drop tabs and newlines anywhere in a link, so
+    // `/\host` and `/<tab>/host` open `//host` too: neither may appear at all.
+    let hidden = url.bytes().any(|b| b < b' ' || b == b'\\');
+    let same_site = url.starts_with('/') && !url.starts_with("//");
+    if (url.starts_with("https://") || same_site) && !hidden {
         Ok(url)
     } else {
-        Err(node.problem("must start with https:// or /"))
+        Err(node
+            .problem("must start with https:// or one /, with no backslash or control character"))
     }
 }
 
@@ -1220,9 +1226,85 @@ mod tests {
     #[test]
     fn links_must_be_https_or_same_site() {
         let err = error(|t| *t = t.replace("https://example.go.th/privacy", "javascript:alert(1)"));
-        assert_eq!(err, "policy_url: must start with https:// or /");
+        assert_eq!(err, alloc::format!("policy_url: {LINK_RULE}"));
         let err = error(|t| *t = t.replace("https://example.go.th/privacy", "//evil.example"));
-        assert_eq!(err, "policy_url: must start with https:// or /");
+        assert_eq!(err, alloc::format!("policy_url: {LINK_RULE}"));
+    }
+
+    const LINK_RULE: &str =
+        "must start with https:// or one /, with no backslash or control character";
+
+    /// The policy with `policy_url` set to `link` (written as a JSON string).
+    fn with_policy_url(link: &str) -> Result<Policy, PolicyError> {
+        let mut quoted = String::new();
+        for c in link.chars() {
+            match c {
+                '\\' => quoted.push_str("\\\\"),
+                '"' => quoted.push_str("\\\""),
+                c if c.is_ascii_control() => {
+                    quoted.push_str("\\u00");
+                    let b = c as u8;
+                    quoted.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+                    quoted.push(char::from(b"0123456789abcdef"[usize::from(b & 0xf)]));
+                }
+                c => quoted.push(c),
+            }
+        }
+        with(|t| *t = t.replace("https://example.go.th/privacy", &quoted))
+    }
+
+    #[test]
+    fn links_to_another_site_in_disguise_are_refused() {
+        for link in [
+            // Scheme-relative: another host.
+            "//evil.example",
+            " //evil.example",
+            "\u{a0}/evil.example",
+            // A backslash is read as a slash.
+            "/\\evil.example",
+            "\\\\evil.example",
+            "\\/evil.example",
+            "/privacy\\..\\\\evil.example",
+            // Tabs and newlines are dropped anywhere, control characters trimmed.
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "\t//evil.example",
+            "\u{0}/privacy",
+            "\u{1f}https://example.go.th",
+            // Any scheme but https.
+            "javascript:alert(1)",
+            " javascript:alert(1)",
+            "\tjavascript:alert(1)",
+            "JavaScript:alert(1)",
+            "java\nscript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "http://example.go.th/privacy",
+            "https:/evil.example",
+            "privacy",
+        ] {
+            let err = with_policy_url(link).unwrap_err();
+            assert_eq!(err.path, "policy_url", "{link:?}");
+            assert_eq!(
+                err.to_string(),
+                alloc::format!("policy_url: {LINK_RULE}"),
+                "{link:?}"
+            );
+        }
+        let err = error(|t| *t = t.replace("\"https://example.go.th\"", "\"/\\\\evil.example\""));
+        assert_eq!(err, alloc::format!("controller.website: {LINK_RULE}"));
+    }
+
+    #[test]
+    fn same_site_paths_and_https_links_are_kept() {
+        for link in [
+            "/privacy",
+            "/privacy?lang=en#cookies",
+            "/",
+            "https://example.go.th/privacy",
+        ] {
+            assert_eq!(with_policy_url(link).unwrap().policy_url, link);
+        }
     }
 
     #[test]

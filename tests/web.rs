@@ -5,6 +5,7 @@
 
 use js_sys::{Object, Reflect};
 use mohprompt_privacy::Privacy;
+use mohprompt_privacy::masking;
 use mohprompt_privacy::policy::MOHPROMPT_POLICY;
 use mohprompt_privacy::seal::{SUITE, from_base64url};
 use mohprompt_privacy::webcrypto;
@@ -189,6 +190,38 @@ fn a_policy_object_is_accepted_like_its_json_text() {
     privacy.destroy();
 }
 
+/// A deployment key of the keyed-hash operator: 32 bytes, the shortest allowed.
+const HASH_KEY: &str = "0123456789abcdef0123456789abcdef";
+
+#[wasm_bindgen_test]
+fn a_short_hash_key_is_refused_without_showing_it() {
+    let start_with = |key: &str| {
+        Privacy::start(Some(
+            options(&[("hashKey", key.into()), ("storage", "memory".into())]).unchecked_into(),
+        ))
+    };
+    // Bytes of UTF-8, not characters: ten Thai letters are 30 bytes.
+    for key in [&HASH_KEY[1..], "กขคฆงจฉชซฌ", ""] {
+        let error: JsValue = start_with(key).expect_err("refused").into();
+        let message = Reflect::get(&error, &"message".into())
+            .unwrap()
+            .as_string()
+            .unwrap();
+        assert_eq!(
+            message,
+            "hashKey: expected a string of at least 32 bytes (UTF-8)"
+        );
+        assert!(
+            find("[data-privacy-banner]").is_none(),
+            "no banner from a refused start"
+        );
+    }
+    // Eleven Thai letters are 33 bytes.
+    for key in [HASH_KEY, "กขคฆงจฉชซฌญ"] {
+        start_with(key).expect("accepted").destroy();
+    }
+}
+
 #[wasm_bindgen_test]
 fn unknown_ids_are_refused_not_granted() {
     let mut privacy = start("en");
@@ -345,7 +378,7 @@ fn inside_line_the_banner_is_a_sheet_and_requests_link_only_with_consent() {
         options(&[
             ("storage", "memory".into()),
             ("liff", liff),
-            ("hashKey", "k".into()),
+            ("hashKey", HASH_KEY.into()),
         ])
         .unchecked_into(),
     ))
@@ -373,7 +406,7 @@ fn inside_line_the_banner_is_a_sheet_and_requests_link_only_with_consent() {
     };
     assert_eq!(line_user(&privacy), None, "no link before consent");
     privacy.set("line_link", true).unwrap();
-    let expected = mohprompt_privacy::masking::keyed_hash(b"k", USER_ID);
+    let expected = masking::keyed_hash(HASH_KEY.as_bytes(), masking::LINE_USER_ID, USER_ID);
     assert_eq!(line_user(&privacy).as_deref(), Some(expected.as_str()));
     privacy.withdraw("line_link").unwrap();
     assert_eq!(line_user(&privacy), None, "no link after withdrawal");

@@ -12,7 +12,7 @@ const RECEIPT_ENDPOINT = '/api/consent-receipts';
 // ID. A demo key: a real deployment's key comes from its server configuration. A key written into
 // the page, as here, is readable by anyone who loads it, and with it every hash can be reversed by
 // trying all 10^12 IDs.
-const HASH_KEY = 'mohprompt-demo-key';
+const HASH_KEY = 'mohprompt-demo-key-readable-by-anyone';
 
 // Only an explicit ?lang is passed on; otherwise the module reads <html lang> itself.
 function requestedLanguage() {

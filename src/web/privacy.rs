@@ -63,7 +63,7 @@ export interface PrivacyOptions {
     getContext?: () => { userId?: string } | null;
     getDecodedIDToken?: () => { sub?: string } | null;
   };
-  /** Deployment key of the keyed-hash masking operator. */
+  /** Deployment key of the keyed-hash masking operator: at least 32 bytes (UTF-8), or start throws. */
   hashKey?: string;
   /**
    * 'auto': a cookie mirrored in localStorage, sessionStorage where localStorage
@@ -118,7 +118,8 @@ struct Inner {
     policy_sha256: String,
     /// The policy text as loaded, until `policy_sha256` is taken of it.
     policy_text: String,
-    /// The device's pseudonymous id, for receipts.
+    /// The device's pseudonymous id, for receipts: empty until the first
+    /// receipt, so a visitor who decides nothing stores no id.
     subject: String,
     /// Receipts kept on the device, with what is still to be delivered.
     log: ReceiptLog,
@@ -235,9 +236,14 @@ impl Privacy {
         };
         let hash_key = option("hashKey");
         let hash_key = match hash_key.as_string() {
-            Some(key) if !key.is_empty() => Some(key.into_bytes()),
+            Some(key) if key.len() >= masking::MIN_HASH_KEY_BYTES => Some(key.into_bytes()),
             None if hash_key.is_undefined() || hash_key.is_null() => None,
-            _ => return Err(JsError::new("hashKey: expected a non-empty string")),
+            // The message never holds the key.
+            _ => {
+                return Err(JsError::new(
+                    "hashKey: expected a string of at least 32 bytes (UTF-8)",
+                ));
+            }
         };
         let endpoint = option("receiptEndpoint");
         let endpoint = match endpoint.as_string() {
@@ -311,7 +317,7 @@ impl Privacy {
             persistent,
             policy_sha256: String::new(),
             policy_text,
-            subject: receipts::subject(persistent),
+            subject: String::new(),
             log: receipts::load(persistent),
             endpoint,
             deliver: None,
@@ -709,6 +715,7 @@ impl Inner {
         let receipt_id = receipts::random_uuid();
         if self.policy_sha256.is_empty() {
             self.policy_sha256 = receipt::sha256_hex(&core::mem::take(&mut self.policy_text));
+            self.subject = receipts::subject(self.persistent);
         }
         let issuer = Issuer {
             policy: &self.policy,
@@ -836,7 +843,8 @@ fn liff_layout(liff: &JsValue) -> Option<(bool, String)> {
 /// LINE account and a hash key is set. The userId comes from
 /// `liff.getContext()`, else from the decoded ID token's `sub`: both answer
 /// at once after `liff.init()`. Outside LINE, or before login, there is none
-/// and requests stay unlinked. The userId itself is not kept.
+/// and requests stay unlinked. The userId itself is not kept. It is hashed
+/// under its own label, [`masking::LINE_USER_ID`].
 fn line_user_hash(policy: &Policy, hash_key: Option<&[u8]>, liff: &JsValue) -> Option<String> {
     policy.line.as_ref()?;
     let key = hash_key?;
@@ -848,7 +856,7 @@ fn line_user_hash(policy: &Policy, hash_key: Option<&[u8]>, liff: &JsValue) -> O
             .filter(|id| !id.is_empty())
     };
     let user_id = read("getContext", "userId").or_else(|| read("getDecodedIDToken", "sub"))?;
-    Some(masking::keyed_hash(key, &user_id))
+    Some(masking::keyed_hash(key, masking::LINE_USER_ID, &user_id))
 }
 
 /// `lang` option, else `liff.getLanguage()`, `<html lang>`, `navigator.language`, else Thai.

@@ -47,7 +47,8 @@ function base64url(bytes) {
 export async function hpkeSeal(kid, recipient, info, plaintext, aad, ephemeral) {
   const subtle = crypto.subtle;
   const peer = await subtle.importKey('raw', recipient, ECDH, false, []);
-  const pair = ephemeral ?? (await subtle.generateKey(ECDH, true, ['deriveBits']));
+  // Not extractable: the private key cannot leave WebCrypto; the public one always can.
+  const pair = ephemeral ?? (await subtle.generateKey(ECDH, false, ['deriveBits']));
   const enc = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
   const dh = await subtle.deriveBits({ ...ECDH, public: peer }, pair.privateKey, 256);
   const eae = await extract(KEM, [], 'eae_prk', new Uint8Array(dh));

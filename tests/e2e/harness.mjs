@@ -163,11 +163,14 @@ export async function formValues(s) {
 // spellings a leaked value could take.
 
 /** The demo's deployment key for the keyed-hash operator (www/app.js passes it as hashKey). */
-export const DEMO_HASH_KEY = 'mohprompt-demo-key';
+export const DEMO_HASH_KEY = 'mohprompt-demo-key-readable-by-anyone';
 
-/** What keyed_hash sends: HMAC-SHA256 of the normalised value under the key, lowercase hex. */
-export function keyedHash(normalised, key = DEMO_HASH_KEY) {
-  return createHmac('sha256', key).update(normalised, 'utf8').digest('hex');
+/**
+ * What keyed_hash sends: HMAC-SHA256 under the key of the label (the field kind, or
+ * 'line_user_id'), one zero byte and the normalised value, lowercase hex.
+ */
+export function keyedHash(label, normalised, key = DEMO_HASH_KEY) {
+  return createHmac('sha256', key).update(`${label}\0${normalised}`, 'utf8').digest('hex');
 }
 
 const THAI_DIGITS = '๐๑๒๓๔๕๖๗๘๙';

@@ -30,7 +30,7 @@ const MOCK_USER_ID = 'U4af4980629f1c0b0e3a5a7c3d2e1f0a9';
 const MOCK_DISPLAY_NAME = 'สมหญิง ใจดี';
 
 /** What the policy's `line` link sends: HMAC-SHA256 of the userId under the deployment key, hex. */
-const LINE_USER_HASH = keyedHash(MOCK_USER_ID, DEMO_HASH_KEY);
+const LINE_USER_HASH = keyedHash('line_user_id', MOCK_USER_ID, DEMO_HASH_KEY);
 
 const SCREENSHOTS = {
   banner: path.join(REPO_DIR, 'docs', 'liff-banner.png'),

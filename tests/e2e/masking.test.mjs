@@ -7,6 +7,7 @@
 // scanText) keep the rules of DOMAIN.md.
 
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import { test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
@@ -14,7 +15,7 @@ import {
   useDemo, SEL, REGISTRATION, REGISTER_ENDPOINT, fillForm, toThaiDigits, fromThaiDigits,
   thaiIdCheckDigit, groupThaiId, seededRandom, randomThaiId, randomThaiMobile, randomPassport, mobileE164,
   groupThaiMobile, thaiIdSpellings, thaiMobileSpellings, passportSpellings, findNeedles, THAI_LETTERS,
-  openSealedValue, sealInPage,
+  openSealedValue, sealInPage, keyedHash, DEMO_HASH_KEY,
 } from './harness.mjs';
 
 const demo = useDemo();
@@ -509,6 +510,28 @@ test('scanText masks every random ID, phone and passport planted in a long Thai 
   const leaked = planted.filter((p) => result.text.includes(p.text) || result.text.includes(fromThaiDigits(p.text)));
   assert.deepEqual(leaked.map((p) => p.text), [], 'identifiers still readable in the scanned text');
   for (const f of filler) assert.ok(result.text.includes(f), `ordinary text changed: "${f}" is gone`);
+});
+
+// ----- keyed hash ------------------------------------------------------------------------------
+
+test('a keyed-hash field leaves as HMAC-SHA256 of its kind, a zero byte and its normalised value, under the demo key', async (t) => {
+  const s = await demo.session(t);
+  // The demo policy seals these; a deployment may keyed-hash them instead.
+  const policy = structuredClone(demo.policy);
+  field('national_id', policy).operator = 'keyed_hash';
+  field('phone', policy).operator = 'keyed_hash';
+  await s.page.route((url) => url.pathname === '/policy.json', (route) => route.fulfill({ json: policy }));
+  await s.goto('/?lang=en');
+  assert.deepEqual(s.consoleErrors.filter((m) => /policy was rejected/.test(m)), [], 'precondition: the policy with keyed_hash was rejected');
+  await fillForm(s, REGISTRATION);
+  await s.page.evaluate(() => window.privacy.set('contact', true));
+  const payload = await s.page.evaluate(async (sel) => (await window.privacy.sealSubmission(document.querySelector(sel))).payload, SEL.form);
+  assert.equal(payload.national_id, keyedHash('national_id', '1234545678781'), 'national_id');
+  assert.equal(payload.phone, keyedHash('phone', '+66812345678'), 'phone');
+  // The same digits hashed as another kind, or without a kind, are another hash.
+  assert.notEqual(payload.national_id, keyedHash('postal_code', '1234545678781'));
+  const unlabelled = createHmac('sha256', DEMO_HASH_KEY).update('1234545678781').digest('hex');
+  assert.notEqual(payload.national_id, unlabelled);
 });
 
 // ----- no key, no hash --------------------------------------------------------------------------

@@ -205,6 +205,35 @@ test('every way of deciding records a receipt whose fields are all present and c
   assert.notEqual(english.subject, subject, 'two devices share a subject');
 });
 
+test('a visit that decides nothing stores no device id; the first decision makes it', async (t) => {
+  const s = await demo.session(t);
+  const subjectStored = async () => {
+    const { localStorage, sessionStorage } = await s.webStorage();
+    const cookie = await s.cookie('mp_subject');
+    return { localStorage: localStorage.mp_subject, sessionStorage: sessionStorage.mp_subject, cookie: cookie?.value };
+  };
+  const none = { localStorage: undefined, sessionStorage: undefined, cookie: undefined };
+
+  // Look around without deciding: the banner, the privacy centre closed with Escape, a reload.
+  await s.goto('/');
+  await s.page.waitForSelector(SEL.banner, { state: 'visible' });
+  await s.page.click(SEL.openLink);
+  await s.waitForDialogOpen();
+  await s.page.keyboard.press('Escape');
+  await s.waitForDialogClosed();
+  await s.reload();
+  await s.settle();
+  assert.deepEqual(await s.receipts(), [], 'a receipt was recorded without a decision');
+  assert.deepEqual(await subjectStored(), none, 'mp_subject was stored before any decision');
+
+  // The first decision makes the id, stored where the receipts are, and names it on the receipt.
+  await s.page.click(SEL.bannerAction('reject-all'));
+  await newReceiptAfter(s, 0);
+  const [receipt] = await s.receipts();
+  assert.match(receipt.subject, UUID_V4, 'the first receipt has no device id');
+  assert.deepEqual(await subjectStored(), { ...none, localStorage: receipt.subject }, 'mp_subject is not the first receipt\'s subject');
+});
+
 test('Global Privacy Control records its refusal once, as a receipt collected by "gpc"', async (t) => {
   const s = await demo.session(t, { gpc: true });
   const notBefore = Date.now();

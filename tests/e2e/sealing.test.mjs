@@ -144,6 +144,20 @@ test('100 national IDs and 100 phones sealed by sealSubmission in Chromium open 
   const { national_id: _i, passport: _p, phone: _m, ...rest } = REGISTRATION;
   await fillForm(s, rest);
   await s.page.evaluate(() => window.privacy.set('contact', true));
+  // Every key pair the page generates from here on, as WebCrypto made it.
+  await s.page.evaluate(() => {
+    const generateKey = crypto.subtle.generateKey.bind(crypto.subtle);
+    window.__generatedPairs = [];
+    crypto.subtle.generateKey = async (algorithm, extractable, usages) => {
+      const pair = await generateKey(algorithm, extractable, usages);
+      window.__generatedPairs.push({
+        name: algorithm.name,
+        privateExtractable: pair.privateKey?.extractable,
+        publicExtractable: pair.publicKey?.extractable,
+      });
+      return pair;
+    };
+  });
 
   const started = Date.now();
   const results = await s.page.evaluate(async ([formSel, list]) => {
@@ -206,6 +220,12 @@ test('100 national IDs and 100 phones sealed by sealSubmission in Chromium open 
   assert.equal(new Set(sealed).size, sealed.length, 'two sealed values are the same string');
   const encs = sealed.map((v) => v.split('.')[2]);
   assert.equal(new Set(encs).size, encs.length, 'an ephemeral key (enc) was used twice');
+  // Each ephemeral private key stays inside WebCrypto: generated not extractable. (Its public
+  // key, enc, is extractable whatever the flag, as WebCrypto makes every public key.)
+  const pairs = await s.page.evaluate(() => window.__generatedPairs);
+  assert.equal(pairs.length, 2 * N, `${pairs.length} key pairs generated for ${2 * N} seals`);
+  assert.deepEqual(pairs.filter((p) => p.name !== 'ECDH' || p.privateExtractable !== false || p.publicExtractable !== true), [],
+    'an ephemeral key pair was generated with an extractable private key');
 
   // Bound to its field: a national ID's sealed value does not open as the phone, nor for the other form.
   await assert.rejects(openWithHpkeCore(suite, { form: 'register', field: 'phone' }, results[0].nationalId),

@@ -43,7 +43,7 @@ const RECEIPT_ENDPOINT = '/api/consent-receipts';
 
 // The key of the keyed-hash operator (HMAC-SHA256), for the national ID and for the LINE userId.
 // A demo key, as in www/app.js: a real deployment's key comes from its server configuration.
-const HASH_KEY = 'mohprompt-demo-key';
+const HASH_KEY = 'mohprompt-demo-key-readable-by-anyone';
 
 // The page title in each language; the texts in the body switch by CSS (data-lang, /style.css).
 const TITLES = {
