@@ -57,7 +57,7 @@ pub fn neutralise(form: &Element, id: &str) {
         let mut message = String::from("privacy: form '");
         message.push_str(id);
         message.push_str(
-            "' could post natively, raw; it now cannot (method=\"dialog\", endpoint in data-privacy-endpoint). Write it that way in the markup.",
+            "' could post natively, raw: it is now method=dialog, its endpoint in data-privacy-endpoint, as its markup should say",
         );
         web_sys::console::warn_1(&message.into());
     }
