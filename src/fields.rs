@@ -120,21 +120,13 @@ pub struct Field {
 /// the address, say).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum OnIdentifier {
-    /// It is masked in the value sent; the rest of the value goes as typed.
+    /// It is masked in the value sent; the rest of the value goes as typed
+    /// (`"identifiers": "mask"`, the default).
     #[default]
     Mask,
-    /// The form is not sent: the person is asked to take it out.
+    /// The form is not sent: the person is asked to take it out
+    /// (`"identifiers": "refuse"`).
     Refuse,
-}
-
-impl OnIdentifier {
-    /// The name the policy uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OnIdentifier::Mask => "mask",
-            OnIdentifier::Refuse => "refuse",
-        }
-    }
 }
 
 impl FieldKind {

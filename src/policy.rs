@@ -739,18 +739,17 @@ fn field(node: &Node, purposes: &[String], groups: &[FieldGroup]) -> Result<Fiel
     let identifiers = match node.optional("identifiers") {
         None => OnIdentifier::Mask,
         Some(rule) => {
-            let found = [OnIdentifier::Mask, OnIdentifier::Refuse]
-                .into_iter()
-                .find(|r| rule.string().is_ok_and(|s| s == r.as_str()));
-            match found {
-                Some(_) if kind.is_identifier() => {
-                    return Err(rule.problem(
-                        "only a field that is not itself an identifier is scanned for identifiers",
-                    ));
-                }
-                Some(found) => found,
-                None => return Err(rule.problem("expected mask or refuse")),
+            let rule_value = match rule.string()?.as_str() {
+                "mask" => OnIdentifier::Mask,
+                "refuse" => OnIdentifier::Refuse,
+                _ => return Err(rule.problem("expected mask or refuse")),
+            };
+            if kind.is_identifier() {
+                return Err(rule.problem(
+                    "only a field that is not itself an identifier is scanned for identifiers",
+                ));
             }
+            rule_value
         }
     };
     Ok(Field {

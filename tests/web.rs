@@ -164,13 +164,8 @@ fn a_bad_policy_is_refused_with_its_path() {
         options(&[("policy", broken.into()), ("storage", "memory".into())]).unchecked_into(),
     ))
     .expect_err("refused");
-    let error: JsValue = error.into();
-    let message = Reflect::get(&error, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
     assert_eq!(
-        message,
+        message_of(error.into()),
         "categories[0].title.en: expected a string, found a number"
     );
     assert!(
@@ -202,13 +197,8 @@ fn a_short_hash_key_is_refused_without_showing_it() {
     };
     // Bytes of UTF-8, not characters: ten Thai letters are 30 bytes.
     for key in [&HASH_KEY[1..], "กขคฆงจฉชซฌ", ""] {
-        let error: JsValue = start_with(key).expect_err("refused").into();
-        let message = Reflect::get(&error, &"message".into())
-            .unwrap()
-            .as_string()
-            .unwrap();
         assert_eq!(
-            message,
+            message_of(start_with(key).expect_err("refused").into()),
             "hashKey: expected a string of at least 32 bytes (UTF-8)"
         );
         assert!(
@@ -490,6 +480,14 @@ fn register_form(controls: &str) -> Element {
     form
 }
 
+/// The `message` of an error thrown or rejected to JS.
+fn message_of(error: JsValue) -> String {
+    Reflect::get(&error, &"message".into())
+        .unwrap()
+        .as_string()
+        .expect("an Error with a message")
+}
+
 /// The bundled policy with `keys` as given.
 fn policy_with_keys(keys: &JsValue) -> JsValue {
     let policy = js_sys::JSON::parse(MOHPROMPT_POLICY).unwrap();
@@ -568,10 +566,9 @@ async fn without_a_key_a_sealed_form_is_not_sent_and_says_why() {
         "<input name=national_id value='1234545678781'><button type=submit data-privacy-submit>Send</button>",
     );
     let refused = resolved(privacy.seal_submission(form.clone().unchecked_into())).await;
-    let message = Reflect::get(&refused.unwrap_err(), &"message".into()).unwrap();
     assert_eq!(
-        message.as_string().as_deref(),
-        Some("sealSubmission: the policy has no usable key to seal to")
+        message_of(refused.unwrap_err()),
+        "sealSubmission: the policy has no usable key to seal to"
     );
     privacy.attach_form(form.clone().unchecked_into()).unwrap();
     let status = form

@@ -446,13 +446,7 @@ impl Privacy {
             (None, None) => form.append_child(&section),
         };
         dom::set(&form, ATTACHED, "");
-        if let Ok(controls) = form.query_selector_all("[data-privacy-submit]") {
-            for i in 0..controls.length() {
-                if let Some(control) = controls.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                    let _ = control.remove_attribute("disabled");
-                }
-            }
-        }
+        enable_submit(&form, true);
         // Say before anyone types that this form cannot be sent here.
         let seals = entry
             .fields
@@ -590,8 +584,7 @@ impl Privacy {
         for form in core::mem::take(&mut inner.attached) {
             let _ = form.remove_event_listener_with_callback("submit", callback);
             let _ = form.remove_attribute(ATTACHED);
-            set_submitting(&form, true);
-            let _ = form.remove_attribute("aria-busy");
+            enable_submit(&form, false);
             form_status(&form, inner.lang.words().stopped);
         }
         if let Some((banner, _)) = inner.banner.take() {
@@ -715,6 +708,8 @@ impl Inner {
         let receipt_id = receipts::random_uuid();
         if self.policy_sha256.is_empty() {
             self.policy_sha256 = receipt::sha256_hex(&core::mem::take(&mut self.policy_text));
+        }
+        if self.subject.is_empty() {
             self.subject = receipts::subject(self.persistent);
         }
         let issuer = Issuer {
@@ -1747,16 +1742,22 @@ fn set_submitting(form: &Element, busy: bool) {
     } else {
         let _ = form.remove_attribute("aria-busy");
     }
-    if let Ok(controls) = form.query_selector_all("[data-privacy-submit]") {
-        for i in 0..controls.length() {
-            let Some(control) = controls.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-                continue;
-            };
-            if busy {
-                dom::set(&control, "disabled", "");
-            } else {
-                let _ = control.remove_attribute("disabled");
-            }
+    enable_submit(form, !busy);
+}
+
+/// Enables or disables the form's `data-privacy-submit` controls.
+fn enable_submit(form: &Element, enabled: bool) {
+    let Ok(controls) = form.query_selector_all("[data-privacy-submit]") else {
+        return;
+    };
+    for i in 0..controls.length() {
+        let Some(control) = controls.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        if enabled {
+            let _ = control.remove_attribute("disabled");
+        } else {
+            dom::set(&control, "disabled", "");
         }
     }
 }

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { before, after } from 'node:test';
+import { Aes128Gcm, CipherSuite, DhkemP256HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../www/server.mjs';
 import { openSealed } from '../../www/sealing.mjs';
@@ -1016,4 +1017,40 @@ export function receiptFor(policy, overrides = {}) {
     cookie_categories: policy.categories.map((c) => ({ id: c.id, state: c.always_on ? 'granted' : 'denied', revision: c.revision })),
     ...overrides,
   };
+}
+
+/**
+ * Seals `text` as the browser does: HPKE single-shot to `key` (a policy key entry), sequence 0,
+ * empty aad, info = "mohprompt-privacy/seal/v1" 0x00 version 0x00 form 0x00 field in UTF-8.
+ */
+export async function sealAsBrowser(key, { version, form, field }, text) {
+  const suite = new CipherSuite({ kem: new DhkemP256HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes128Gcm() });
+  const recipientPublicKey = await suite.kem.deserializePublicKey(Buffer.from(key.public_key, 'base64url'));
+  const info = new TextEncoder().encode(`mohprompt-privacy/seal/v1\0${version}\0${form}\0${field}`);
+  const sender = await suite.createSenderContext({ recipientPublicKey, info });
+  const ct = await sender.seal(new TextEncoder().encode(text));
+  return `hpke1.${key.kid}.${Buffer.from(sender.enc).toString('base64url')}.${Buffer.from(ct).toString('base64url')}`;
+}
+
+/**
+ * A demo server in a fresh temporary folder, serving the repo's policy with the register form's
+ * passport keyed-hashed instead of sealed, so one registration has sealed fields (national_id,
+ * phone) and a keyed_hash one. Resolves to `{ server, dataDir }`; the caller closes the server
+ * and removes the folder.
+ */
+export async function startKeyedPassportServer(prefix) {
+  const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), prefix));
+  const repoPolicy = new URL('../../policy/mohprompt.json', import.meta.url);
+  const policy = JSON.parse(await fsp.readFile(repoPolicy, 'utf8'));
+  policy.forms.register.fields.find((f) => f.name === 'passport').operator = 'keyed_hash';
+  const policyFile = path.join(dataDir, 'policy.json');
+  await fsp.writeFile(policyFile, JSON.stringify(policy));
+  const server = await startServer({ port: 0, dataDir: path.join(dataDir, 'data'), policyFile });
+  return { server, dataDir };
+}
+
+/** The contents of a demo server's three data files, to compare before and after a request. */
+export function serverDataFiles(server) {
+  const files = [server.registerFile, server.certificateFile, server.receiptsFile];
+  return Promise.all(files.map((f) => (fs.existsSync(f) ? fsp.readFile(f, 'utf8') : '')));
 }

@@ -10,13 +10,12 @@ import fsp from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test, before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../www/server.mjs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, REGISTRATION, SEL, fillForm, keyedHash } from './harness.mjs';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import {
+  CHROMIUM_ARGS, CHROMIUM_PATH, REGISTRATION, SEL, fillForm, keyedHash, serverDataFiles, startKeyedPassportServer,
+} from './harness.mjs';
 
 let server;
 let dataDir;
@@ -24,23 +23,14 @@ let dataDir;
 // The served policy with the register form's passport keyed-hashed instead of sealed, so one
 // registration has sealed fields (national_id, phone) and a keyed_hash one.
 before(async () => {
-  dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-receiver-browser-'));
-  const policy = JSON.parse(await fsp.readFile(path.join(REPO, 'policy', 'mohprompt.json'), 'utf8'));
-  policy.forms.register.fields.find((f) => f.name === 'passport').operator = 'keyed_hash';
-  const policyFile = path.join(dataDir, 'policy.json');
-  await fsp.writeFile(policyFile, JSON.stringify(policy));
-  server = await startServer({ port: 0, dataDir: path.join(dataDir, 'data'), policyFile });
+  ({ server, dataDir } = await startKeyedPassportServer('mohprompt-receiver-browser-'));
 });
 after(async () => {
   await server?.close();
   await fsp.rm(dataDir, { recursive: true, force: true });
 });
 
-/** The data files' contents, to compare before and after. */
-async function dataFiles() {
-  const files = [server.registerFile, server.certificateFile, server.receiptsFile];
-  return Promise.all(files.map((f) => (fs.existsSync(f) ? fsp.readFile(f, 'utf8') : '')));
-}
+const dataFiles = () => serverDataFiles(server);
 
 /** A page server on another loopback port (another origin), with no CSP of its own. */
 async function foreignSite(html) {

@@ -11,15 +11,11 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test, before, after } from 'node:test';
-import { Aes128Gcm, CipherSuite, DhkemP256HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { startServer } from '../../www/server.mjs';
 import { findLeaks, formExemption, loadScanner } from '../../www/leak-scan.mjs';
 import { receiptExemption } from '../../www/receipts.mjs';
-import { keyedHash, postJson, receiptFor } from './harness.mjs';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { keyedHash, postJson, receiptFor, sealAsBrowser, serverDataFiles, startKeyedPassportServer } from './harness.mjs';
 
 // Raw identifiers, as a person types them; none may be stored, and no refusal may repeat them.
 const RAW = {
@@ -35,18 +31,12 @@ const UNVERIFIED_ID = '1234545678789';
 let server;
 let dataDir;
 let policy;
-// The served policy but with the register form's passport keyed-hashed instead of sealed, so one
-// body has a sealed field (national_id, phone) and a keyed_hash one.
-let policyFile;
 let unverifiedFound;
 
+// The served policy with the register form's passport keyed-hashed, so one body has sealed
+// fields and a keyed_hash one.
 before(async () => {
-  dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-receiver-test-'));
-  const onDisk = JSON.parse(await fsp.readFile(path.join(REPO, 'policy', 'mohprompt.json'), 'utf8'));
-  onDisk.forms.register.fields.find((f) => f.name === 'passport').operator = 'keyed_hash';
-  policyFile = path.join(dataDir, 'policy.json');
-  await fsp.writeFile(policyFile, JSON.stringify(onDisk));
-  server = await startServer({ port: 0, dataDir: path.join(dataDir, 'data'), policyFile });
+  ({ server, dataDir } = await startKeyedPassportServer('mohprompt-receiver-test-'));
   policy = await (await fetch(`${server.url}/policy.json`)).json();
   const scan = await loadScanner();
   unverifiedFound = scan(`x ${UNVERIFIED_ID} x`).length > 0;
@@ -56,12 +46,7 @@ after(async () => {
   await fsp.rm(dataDir, { recursive: true, force: true });
 });
 
-const FILES = () => [server.registerFile, server.certificateFile, server.receiptsFile];
-
-/** The data files' contents, to compare before and after a refusal. */
-async function dataFiles() {
-  return Promise.all(FILES().map((f) => (fs.existsSync(f) ? fsp.readFile(f, 'utf8') : '')));
-}
+const dataFiles = () => serverDataFiles(server);
 
 /** Runs `post`, expects `status`, and that no data file changed. Returns the answer. */
 async function assertRefused(what, status, post) {
@@ -94,17 +79,8 @@ function assertNoDigitsOf(value, text, what) {
 
 // ----- sealing, as the browser does it (for the accepted bodies) --------------------------------
 
-const hpkeSuite = () => new CipherSuite({ kem: new DhkemP256HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes128Gcm() });
-
-async function seal(form, field, text) {
-  const [key] = policy.keys;
-  const suite = hpkeSuite();
-  const recipientPublicKey = await suite.kem.deserializePublicKey(Buffer.from(key.public_key, 'base64url'));
-  const info = new TextEncoder().encode(`mohprompt-privacy/seal/v1\0${policy.version}\0${form}\0${field}`);
-  const sender = await suite.createSenderContext({ recipientPublicKey, info });
-  const ct = await sender.seal(new TextEncoder().encode(text));
-  return `hpke1.${key.kid}.${Buffer.from(sender.enc).toString('base64url')}.${Buffer.from(ct).toString('base64url')}`;
-}
+/** Sealed to the served policy's first key for `form` and `field`. */
+const seal = (form, field, text) => sealAsBrowser(policy.keys[0], { version: policy.version, form, field }, text);
 
 /** A registration as the module sends it under the test policy. */
 async function registration() {
@@ -115,7 +91,7 @@ async function registration() {
     date_of_birth: '1990-02-14',
     nationality: 'Thaiqx',
     national_id: await seal('register', 'national_id', '1234545678781'),
-    passport: keyedHash('AB1234567'),
+    passport: keyedHash('passport', 'AB1234567'),
     phone: await seal('register', 'phone', '+66812345678'),
     email: 's***@example.com',
     address: '12/3 ถนนพหลโยธินทดสอบ',
@@ -269,14 +245,14 @@ test('a certificate request with its LINE link keyed-hashed passes', async () =>
   const body = {
     national_id: await seal('certificate', 'national_id', '1234545678781'),
     date_of_birth: '1990-02-14',
-    line_user: keyedHash(`U${'0123456789abcdef'.repeat(2)}`),
+    line_user: keyedHash('line_user_id', `U${'0123456789abcdef'.repeat(2)}`),
   };
   await assertStored('certificate with line_user', 200, server.certificateFile, () => postJson(server.url, '/api/certificate', body));
 });
 
 test('the operator in the policy decides, not the look of the value: a keyed_hash field holding a raw ID is refused', async () => {
   const body = await registration();
-  for (const value of [RAW['a national ID'], RAW['a passport'], `${keyedHash('x')} ${RAW['a phone']}`]) {
+  for (const value of [RAW['a national ID'], RAW['a passport'], `${keyedHash('passport', 'x')} ${RAW['a phone']}`]) {
     const answer = await assertRefused(`passport: ${value}`, 422, () => postJson(server.url, '/api/register', { ...body, passport: value }));
     assert.deepEqual(answer.json.fields.map((f) => f.path), ['passport']);
   }
@@ -301,9 +277,9 @@ test('what is not scanned is decided by the policy alone: a scanner that flags e
   assert.deepEqual(paths(findLeaks(body, flagAll, formExemption(policy, 'no-such-form'))), Object.keys(body));
   // A keyed_hash field is exempt only while it holds a keyed hash.
   assert.deepEqual(paths(findLeaks({ passport: 'AB1234567' }, flagAll, formExemption(policy, 'register'))), ['passport']);
-  assert.deepEqual(paths(findLeaks({ passport: keyedHash('x').toUpperCase() }, flagAll, formExemption(policy, 'register'))), ['passport']);
+  assert.deepEqual(paths(findLeaks({ passport: keyedHash('passport', 'x').toUpperCase() }, flagAll, formExemption(policy, 'register'))), ['passport']);
   // line_user is the link field of the certificate form only (its purposes hold line_link).
-  const link = { line_user: keyedHash('U1') };
+  const link = { line_user: keyedHash('line_user_id', 'U1') };
   assert.deepEqual(paths(findLeaks(link, flagAll, formExemption(policy, 'certificate'))), []);
   assert.deepEqual(paths(findLeaks(link, flagAll, formExemption(policy, 'register'))), ['line_user']);
   // A nested value named like a sealed field is not that field.

@@ -11,10 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, before, after } from 'node:test';
-import { Aes128Gcm, CipherSuite, DhkemP256HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { startServer } from '../../www/server.mjs';
 import { checkIdentifier, openSealed } from '../../www/sealing.mjs';
-import { flipCiphertextChar, postJson } from './harness.mjs';
+import { flipCiphertextChar, postJson, sealAsBrowser } from './harness.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SUITE = 'DHKEM(P-256, HKDF-SHA256)/HKDF-SHA256/AES-128-GCM';
@@ -61,22 +60,9 @@ after(async () => {
   await fsp.rm(dataDir, { recursive: true, force: true });
 });
 
-function hpkeSuite() {
-  return new CipherSuite({ kem: new DhkemP256HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes128Gcm() });
-}
-
-/** info = "mohprompt-privacy/seal/v1" 0x00 version 0x00 form 0x00 field, in UTF-8. */
-function info(version, form, field) {
-  return new TextEncoder().encode(`mohprompt-privacy/seal/v1\0${version}\0${form}\0${field}`);
-}
-
-/** Seals `text` as the browser does: single-shot to `key`, sequence 0, empty aad. */
-async function seal(key, { version = policy.version, form, field }, text) {
-  const suite = hpkeSuite();
-  const recipientPublicKey = await suite.kem.deserializePublicKey(Buffer.from(key.public_key, 'base64url'));
-  const sender = await suite.createSenderContext({ recipientPublicKey, info: info(version, form, field) });
-  const ct = await sender.seal(new TextEncoder().encode(text));
-  return `hpke1.${key.kid}.${Buffer.from(sender.enc).toString('base64url')}.${Buffer.from(ct).toString('base64url')}`;
+/** Seals `text` as the browser does, for this server's policy version unless told. */
+function seal(key, { version = policy.version, form, field }, text) {
+  return sealAsBrowser(key, { version, form, field }, text);
 }
 
 /** A registration with its three identifiers sealed for the register form. */
