@@ -368,12 +368,7 @@ fn base36(n: u64) -> String {
     out
 }
 
-pub(crate) fn hex8(n: u32) -> String {
-    (0..8)
-        .rev()
-        .map(|i| char::from_digit((n >> (i * 4)) & 0xf, 16).unwrap_or('0'))
-        .collect()
-}
+pub(crate) use crate::model::hex8;
 
 /// FNV-1a, 32 bit: detects damaged or hand-edited values. It is no MAC:
 /// a script on the page can rewrite consent anyway; this catches the rest.

@@ -5,84 +5,13 @@
 
 use crate::identifiers;
 use crate::masking::{self, MaskOperator, OperatorError};
-use crate::policy::Text;
+/// Re-exported from [`crate::model`], where the kinds live for every module.
+pub use crate::model::FieldKind;
+use crate::model::Text;
 use crate::scan;
 use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
-
-/// What kind of data a field holds; it chooses validation and masking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
-    /// นาย, นาง, นางสาว, …
-    Title,
-    /// First name.
-    GivenName,
-    /// Last name.
-    FamilyName,
-    /// Sex.
-    Sex,
-    /// Date of birth.
-    DateOfBirth,
-    /// Thai national ID number (13 digits).
-    NationalId,
-    /// Passport number.
-    Passport,
-    /// Nationality.
-    Nationality,
-    /// Telephone number.
-    Phone,
-    /// E-mail address.
-    Email,
-    /// Postal address.
-    Address,
-    /// Postal code.
-    PostalCode,
-    /// A photo.
-    Photo,
-    /// Free text, where anything may be typed.
-    FreeText,
-}
-
-impl FieldKind {
-    /// Every kind, in the order of [`FieldKind::as_str`]'s names.
-    pub const ALL: [FieldKind; 14] = [
-        FieldKind::Title,
-        FieldKind::GivenName,
-        FieldKind::FamilyName,
-        FieldKind::Sex,
-        FieldKind::DateOfBirth,
-        FieldKind::NationalId,
-        FieldKind::Passport,
-        FieldKind::Nationality,
-        FieldKind::Phone,
-        FieldKind::Email,
-        FieldKind::Address,
-        FieldKind::PostalCode,
-        FieldKind::Photo,
-        FieldKind::FreeText,
-    ];
-
-    /// The name the policy and reports use.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldKind::Title => "title",
-            FieldKind::GivenName => "given_name",
-            FieldKind::FamilyName => "family_name",
-            FieldKind::Sex => "sex",
-            FieldKind::DateOfBirth => "date_of_birth",
-            FieldKind::NationalId => "national_id",
-            FieldKind::Passport => "passport",
-            FieldKind::Nationality => "nationality",
-            FieldKind::Phone => "phone",
-            FieldKind::Email => "email",
-            FieldKind::Address => "address",
-            FieldKind::PostalCode => "postal_code",
-            FieldKind::Photo => "photo",
-            FieldKind::FreeText => "free_text",
-        }
-    }
-}
 
 /// Whether a field must be given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,17 +56,6 @@ pub enum OnIdentifier {
     /// The form is not sent: the person is asked to take it out
     /// (`"identifiers": "refuse"`).
     Refuse,
-}
-
-impl FieldKind {
-    /// Whether the field is declared to hold an identifier: its own
-    /// operator decides how it leaves, and the leak scan leaves it alone.
-    pub fn is_identifier(self) -> bool {
-        matches!(
-            self,
-            FieldKind::NationalId | FieldKind::Passport | FieldKind::Phone | FieldKind::Email
-        )
-    }
 }
 
 /// A one-of group and the sentence that explains it.

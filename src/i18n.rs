@@ -3,43 +3,9 @@
 //! Texts about the policy (category titles, descriptions, the controller)
 //! come from the policy file; the words of the banner itself live here.
 
-/// A language the module speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// Thai, the default.
-    Th,
-    /// English.
-    En,
-}
+pub use crate::model::Lang;
 
 impl Lang {
-    /// Reads a BCP 47 tag such as `th`, `th-TH` or `en-US`; other languages give `None`.
-    ///
-    /// ```
-    /// use mohprompt_privacy::i18n::Lang;
-    /// assert_eq!(Lang::from_tag("en-GB"), Some(Lang::En));
-    /// assert_eq!(Lang::from_tag("TH"), Some(Lang::Th));
-    /// assert_eq!(Lang::from_tag("ja"), None);
-    /// ```
-    pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("th") {
-            Some(Lang::Th)
-        } else if primary.eq_ignore_ascii_case("en") {
-            Some(Lang::En)
-        } else {
-            None
-        }
-    }
-
-    /// The language's BCP 47 tag, for `lang` attributes.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Th => "th",
-            Lang::En => "en",
-        }
-    }
-
     /// The module's interface texts in this language.
     pub fn words(self) -> &'static Words {
         match self {

@@ -6,7 +6,8 @@
 //! consent, field marking and local masking build on the same policy.
 //!
 //! The crate is split so that every rule can be tested natively:
-//! - [`json`] and [`policy`]: the policy document, validated when loaded;
+//! - [`model`]: the plain types the others share (languages, texts, field kinds);
+//! - [`policy`]: the policy document, read through serde and validated when loaded;
 //! - [`consent`]: decisions per cookie category and purpose, their stored form;
 //! - [`receipt`]: consent receipts and the log that keeps them until delivered;
 //! - [`fields`], [`identifiers`], [`masking`], [`scan`]: what forms ask for,
@@ -17,10 +18,6 @@
 //! - [`i18n`]: Thai and English interface texts;
 //! - `web` (wasm32 only): the banner, storage, script gating and the JS API.
 #![deny(missing_docs, missing_debug_implementations)]
-// In the browser the crate needs no operating system: without std, panics
-// abort through our own handler and no formatting machinery is linked.
-#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
-
 extern crate alloc;
 
 pub mod consent;
@@ -28,8 +25,8 @@ pub mod consent_mode;
 pub mod fields;
 pub mod i18n;
 pub mod identifiers;
-pub mod json;
 pub mod masking;
+pub mod model;
 pub mod policy;
 pub mod receipt;
 pub mod scan;
@@ -46,13 +43,6 @@ pub use web::seal as webcrypto;
 pub use web::{
     Privacy, format_thai_id, mask_value, normalize_thai_phone, scan_text, validate_thai_id,
 };
-
-/// A panic aborts: the module is stopped and its page code sees a trap.
-#[cfg(all(target_arch = "wasm32", feature = "panic-handler"))]
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
-}
 
 // Talc is a fraction of dlmalloc's size in wasm (measured in the README).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

@@ -1,8 +1,8 @@
 //! Submission operators: how a field's value leaves the browser, after the
 //! names Microsoft Presidio and Google Cloud DLP use.
 
-use crate::fields::FieldKind;
 use crate::identifiers;
+use crate::model::FieldKind;
 use alloc::string::String;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

@@ -2,38 +2,21 @@
 //! versions) purposes and form fields. One JSON document, validated when
 //! loaded; a bad document is refused with the path of the first bad value.
 
-use crate::fields::{Field, FieldClass, FieldGroup, FieldKind, OnIdentifier};
-use crate::i18n::Lang;
-use crate::json::{self, Value};
-use crate::masking::MaskOperator;
-use crate::seal::{self, SealKey};
-use alloc::borrow::ToOwned;
+use crate::fields::{Field, FieldGroup};
+pub(crate) use crate::model::push_decimal;
+use crate::seal::SealKey;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+mod load;
+
+/// Re-exported from [`crate::model`], where the shared plain types live.
+pub use crate::model::Text;
+
 /// The policy bundled into the module: the Mor Prom default,
 /// `policy/mohprompt.json` without the whitespace between tokens.
 pub const MOHPROMPT_POLICY: &str = include_str!(concat!(env!("OUT_DIR"), "/mohprompt.json"));
-
-/// A text in both of the page's languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    /// Thai.
-    pub th: String,
-    /// English.
-    pub en: String,
-}
-
-impl Text {
-    /// The text in `lang`.
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Th => &self.th,
-            Lang::En => &self.en,
-        }
-    }
-}
 
 /// Who is responsible for the data and how to reach them (guideline section 9).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,18 +245,64 @@ impl Policy {
     /// let err = Policy::from_json(&broken).unwrap_err();
     /// assert_eq!(err.to_string(), "categories[0].revision: must be a whole number from 1");
     /// ```
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        let root = json::parse(text).map_err(|e| {
+        let tree: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            // serde_json counts lines and columns; the byte is what it had read.
+            let line_start: usize = text
+                .split_inclusive('\n')
+                .take(e.line().saturating_sub(1))
+                .map(str::len)
+                .sum();
             let mut problem = String::from("invalid JSON at byte ");
-            push_decimal(&mut problem, e.offset as u64);
+            push_decimal(&mut problem, (line_start + e.column()) as u64);
             problem.push_str(": ");
-            problem.push_str(e.problem);
+            if e.is_eof() {
+                problem.push_str("unexpected end of input");
+            } else {
+                let message = e.to_string();
+                let end = message.find(" at line ").unwrap_or(message.len());
+                problem.push_str(&message[..end]);
+            }
             PolicyError {
                 path: String::new(),
                 problem,
             }
         })?;
-        Policy::from_value(&root)
+        Policy::from_deserializer(tree)
+    }
+
+    /// Parses and validates a policy document: in the browser the text goes
+    /// through `JSON.parse`, and the value through serde-wasm-bindgen.
+    #[cfg(target_arch = "wasm32")]
+    pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
+        let value = js_sys::JSON::parse(text).map_err(|e| {
+            let mut problem = String::from("invalid JSON: ");
+            let message = js_sys::Reflect::get(&e, &"message".into()).ok();
+            problem.push_str(&message.and_then(|m| m.as_string()).unwrap_or_default());
+            PolicyError {
+                path: String::new(),
+                problem,
+            }
+        })?;
+        Policy::from_deserializer(serde_wasm_bindgen::Deserializer::from(value))
+    }
+
+    /// Reads and validates a policy from any serde deserializer: a
+    /// `serde_json::Value` natively, a `serde_wasm_bindgen::Deserializer` of
+    /// the value `JSON.parse` gave in the browser. Type errors, missing and
+    /// unknown keys name their path as the checks of [`Policy::from_json`] do.
+    ///
+    /// Duplicate keys in the text: the last one wins (at the first one's
+    /// place), in the browser because `JSON.parse` reads them that way, and
+    /// natively because [`Policy::from_json`] reads the text into a tree
+    /// that does the same, so a policy means one thing on both.
+    pub fn from_deserializer<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Policy, PolicyError> {
+        let raw: load::Obj<load::RawPolicy> =
+            serde_path_to_error::deserialize(deserializer).map_err(load::serde_error)?;
+        load::validate(raw.0)
     }
 
     /// The bundled Mor Prom policy.
@@ -323,498 +352,6 @@ impl Policy {
             (None, None) => None,
         }
     }
-
-    fn from_value(root: &Value) -> Result<Policy, PolicyError> {
-        let root = Node::root(root);
-        root.only_keys(&[
-            "version",
-            "controller",
-            "policy_url",
-            "categories",
-            "purposes",
-            "forms",
-            "line",
-            "keys",
-        ])?;
-        let version_node = root.field("version")?;
-        let version = version_node.string()?;
-        if version.len() > 32
-            || !version
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-        {
-            return Err(version_node.problem("use 1 to 32 of A-Z a-z 0-9 . _ -"));
-        }
-        let controller = controller(&root.field("controller")?)?;
-        let policy_url = url(&root.field("policy_url")?)?;
-
-        let list = root.field("categories")?;
-        let mut categories: Vec<Category> = Vec::new();
-        for item in list.items()? {
-            let category = category(&item)?;
-            if categories.iter().any(|c| c.id == category.id) {
-                return Err(item.field("id")?.problem("duplicate id"));
-            }
-            categories.push(category);
-        }
-        if !categories.iter().any(|c| c.always_on) {
-            return Err(list.problem("needs an always_on category for strictly necessary cookies"));
-        }
-        if categories.len() > 32 {
-            return Err(list.problem("at most 32 categories"));
-        }
-        let mut purposes: Vec<Purpose> = Vec::new();
-        if let Some(list) = root.optional("purposes") {
-            for item in list.items()? {
-                let purpose = purpose(&item)?;
-                let id = item.field("id")?;
-                if purposes.iter().any(|p| p.id == purpose.id) {
-                    return Err(id.problem("duplicate id"));
-                }
-                // A shared id means one decision for both: it must be one that is asked.
-                if let Some(category) = categories.iter().find(|c| c.id == purpose.id) {
-                    if category.always_on || !purpose.asks_consent() {
-                        return Err(id.problem(
-                            "shares a category's id, so it must rest on consent and the category must not be always_on",
-                        ));
-                    }
-                }
-                purposes.push(purpose);
-            }
-        }
-        if purposes.len() > 32 {
-            return Err(root.field("purposes")?.problem("at most 32 purposes"));
-        }
-        let mut forms = Vec::new();
-        if let Some(node) = root.optional("forms") {
-            for (key, value) in node.members()? {
-                let entry = node.child(value, Step::Key(key));
-                forms.push(form(&entry, key, &purposes)?);
-            }
-        }
-        let line = match root.optional("line") {
-            Some(node) => Some(line_link(&node, &purposes, &forms)?),
-            None => None,
-        };
-        let mut seal_key = None;
-        if let Some(list) = root.optional("keys") {
-            for item in list.items()? {
-                let key = seal_key_of(&item)?;
-                seal_key = seal_key.or(key);
-            }
-        }
-        Ok(Policy {
-            version,
-            controller,
-            policy_url,
-            categories,
-            purposes,
-            forms,
-            line,
-            seal_key,
-        })
-    }
-}
-
-fn controller(node: &Node) -> Result<Controller, PolicyError> {
-    node.only_keys(&[
-        "name",
-        "address",
-        "phone",
-        "fax",
-        "email",
-        "website",
-        "correction",
-    ])?;
-    Ok(Controller {
-        name: node.field("name")?.text()?,
-        address: node.field("address")?.text()?,
-        phone: node.field("phone")?.string()?,
-        fax: node.optional("fax").map(|n| n.string()).transpose()?,
-        email: node.field("email")?.string()?,
-        website: url(&node.field("website")?)?,
-        correction: node.optional("correction").map(|n| n.text()).transpose()?,
-    })
-}
-
-fn category(node: &Node) -> Result<Category, PolicyError> {
-    node.only_keys(&[
-        "id",
-        "always_on",
-        "revision",
-        "title",
-        "description",
-        "cookies",
-        "consent_mode",
-        "change_note",
-    ])?;
-    let id = plain_id(&node.field("id")?)?;
-    let always_on = match node.optional("always_on") {
-        Some(flag) => flag.boolean()?,
-        None => false,
-    };
-    let revision = revision(&node.field("revision")?)?;
-    let mut cookies = Vec::new();
-    if let Some(list) = node.optional("cookies") {
-        for item in list.items()? {
-            cookies.push(cookie_pattern(&item)?);
-        }
-    }
-    let mut consent_mode = Vec::new();
-    if let Some(list) = node.optional("consent_mode") {
-        for item in list.items()? {
-            let name = item.string()?;
-            let signal = CONSENT_MODE_SIGNALS
-                .iter()
-                .find(|s| **s == name)
-                .ok_or_else(|| item.problem("not a Consent Mode v2 signal"))?;
-            consent_mode.push(*signal);
-        }
-    }
-    Ok(Category {
-        id,
-        always_on,
-        revision,
-        title: node.field("title")?.text()?,
-        description: node.field("description")?.text()?,
-        cookies,
-        consent_mode,
-        change_note: node.optional("change_note").map(|n| n.text()).transpose()?,
-    })
-}
-
-fn purpose(node: &Node) -> Result<Purpose, PolicyError> {
-    node.only_keys(&[
-        "id",
-        "legal_basis",
-        "revision",
-        "title",
-        "description",
-        "fields",
-        "retention",
-        "change_note",
-    ])?;
-    let basis_node = node.field("legal_basis")?;
-    let basis = basis_node.string()?;
-    let legal_basis = LegalBasis::ALL
-        .into_iter()
-        .find(|b| b.as_str() == basis)
-        .ok_or_else(|| {
-            basis_node.problem(
-                "expected consent, contract, legal_obligation, public_task, vital_interest or legitimate_interest",
-            )
-        })?;
-    let mut fields = Vec::new();
-    for item in node.field("fields")?.items()? {
-        fields.push(plain_id(&item)?);
-    }
-    let mut purpose = Purpose {
-        id: plain_id(&node.field("id")?)?,
-        legal_basis,
-        revision: revision(&node.field("revision")?)?,
-        title: node.field("title")?.text()?,
-        description: node.field("description")?.text()?,
-        fields,
-        retention: node.field("retention")?.text()?,
-        change_note: node.optional("change_note").map(|n| n.text()).transpose()?,
-        content_hash: 0,
-    };
-    purpose.content_hash = content_hash(&purpose);
-    Ok(purpose)
-}
-
-/// FNV-1a over what the person is shown about a purpose, each part ended by
-/// a zero byte so that moving text between parts changes the hash too.
-fn content_hash(purpose: &Purpose) -> u32 {
-    let mut content = String::new();
-    push_decimal(&mut content, u64::from(purpose.revision));
-    let texts = [&purpose.title, &purpose.description, &purpose.retention];
-    let parts = [purpose.legal_basis.as_str()]
-        .into_iter()
-        .chain(texts.iter().flat_map(|t| [t.th.as_str(), t.en.as_str()]))
-        .chain(purpose.fields.iter().map(String::as_str));
-    for part in parts {
-        content.push('\0');
-        content.push_str(part);
-    }
-    crate::consent::fnv1a(content.as_bytes())
-}
-
-/// A recipient key; `None` for a well-formed key of a suite this module
-/// does not seal with (a policy may list it for newer clients).
-fn seal_key_of(node: &Node) -> Result<Option<SealKey>, PolicyError> {
-    node.only_keys(&["kid", "suite", "public_key"])?;
-    let kid_node = node.field("kid")?;
-    let kid = kid_node.string()?;
-    if kid.is_empty()
-        || kid.len() > 64
-        || !kid
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    {
-        return Err(kid_node.problem("use 1 to 64 of A-Z a-z 0-9 _ -"));
-    }
-    let key_node = node.field("public_key")?;
-    let Some(public_key) = seal::from_base64url(&key_node.string()?) else {
-        return Err(key_node.problem("not base64url without padding"));
-    };
-    if node.field("suite")?.string()? != seal::SUITE {
-        return Ok(None);
-    }
-    if public_key.len() != seal::POINT_BYTES || public_key.first() != Some(&4) {
-        return Err(key_node.problem("a P-256 public key is an uncompressed point of 65 bytes"));
-    }
-    Ok(Some(SealKey { kid, public_key }))
-}
-
-fn line_link(node: &Node, purposes: &[Purpose], forms: &[Form]) -> Result<LineLink, PolicyError> {
-    node.only_keys(&["purpose", "link", "field"])?;
-    let purpose_node = node.field("purpose")?;
-    let purpose = purpose_node.string()?;
-    if !purposes.iter().any(|p| p.id == purpose && p.asks_consent()) {
-        return Err(purpose_node.problem("must be a consent purpose"));
-    }
-    let link = node.field("link")?;
-    if link.string()? != "keyed_hash" {
-        return Err(link.problem("expected \"keyed_hash\""));
-    }
-    let field_node = node.field("field")?;
-    let field = field_node.string()?;
-    if forms
-        .iter()
-        .any(|form| form.fields.iter().any(|f| f.name == field))
-    {
-        return Err(field_node.problem("is already the name of a form field"));
-    }
-    Ok(LineLink { purpose, field })
-}
-
-fn form(node: &Node, id: &str, purposes: &[Purpose]) -> Result<Form, PolicyError> {
-    node.only_keys(&["purposes", "reason", "groups", "fields"])?;
-    if id.is_empty()
-        || id.len() > 32
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-    {
-        return Err(node.problem("a form id uses 1 to 32 of a-z 0-9 _ -"));
-    }
-    let mut listed = Vec::new();
-    for item in node.field("purposes")?.items()? {
-        let id = item.string()?;
-        if !purposes.iter().any(|p| p.id == id) {
-            return Err(item.problem("not a purpose of this policy"));
-        }
-        listed.push(id);
-    }
-    let reason = match node.optional("reason") {
-        Some(reason_node) => {
-            let reason = reason_node.string()?;
-            let asked = purposes.iter().any(|p| p.id == reason && p.asks_consent());
-            if !asked || !listed.contains(&reason) {
-                return Err(reason_node.problem("must be a consent purpose listed in purposes"));
-            }
-            Some(reason)
-        }
-        None => None,
-    };
-    let mut groups: Vec<FieldGroup> = Vec::new();
-    if let Some(list) = node.optional("groups") {
-        for item in list.items()? {
-            item.only_keys(&["id", "label"])?;
-            let id = plain_id(&item.field("id")?)?;
-            if groups.iter().any(|g| g.id == id) {
-                return Err(item.field("id")?.problem("duplicate id"));
-            }
-            let label = item.field("label")?.text()?;
-            groups.push(FieldGroup { id, label });
-        }
-    }
-    let mut fields: Vec<Field> = Vec::new();
-    if let Some(list) = node.optional("fields") {
-        for item in list.items()? {
-            let field = field(&item, &listed, &groups)?;
-            if fields.iter().any(|f| f.name == field.name) {
-                return Err(item.field("name")?.problem("duplicate name"));
-            }
-            fields.push(field);
-        }
-    }
-    if let Some(lonely) = groups.iter().find(|g| {
-        !fields
-            .iter()
-            .any(|f| f.class == FieldClass::OneOf(g.id.clone()))
-    }) {
-        let mut problem = String::from("no field is in group ");
-        problem.push_str(&lonely.id);
-        return Err(node.field("groups")?.problem(&problem));
-    }
-    Ok(Form {
-        id: id.to_owned(),
-        purposes: listed,
-        reason,
-        fields,
-        groups,
-    })
-}
-
-fn field(node: &Node, purposes: &[String], groups: &[FieldGroup]) -> Result<Field, PolicyError> {
-    node.only_keys(&[
-        "name",
-        "kind",
-        "class",
-        "group",
-        "purposes",
-        "why",
-        "operator",
-        "allow_keep",
-        "identifiers",
-    ])?;
-    let name_node = node.field("name")?;
-    let name = name_node.string()?;
-    let control_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
-    if name.len() > 64 || !name.bytes().all(control_name) {
-        return Err(name_node.problem("use 1 to 64 of A-Z a-z 0-9 _ -"));
-    }
-    let kind_node = node.field("kind")?;
-    let kind_name = kind_node.string()?;
-    let kind = FieldKind::ALL
-        .into_iter()
-        .find(|k| k.as_str() == kind_name)
-        .ok_or_else(|| kind_node.problem("not a field kind"))?;
-    let class_node = node.field("class")?;
-    let class = match class_node.string()?.as_str() {
-        "required" => FieldClass::Required,
-        "optional" => FieldClass::Optional,
-        "one_of" => {
-            let group_node = node.field("group")?;
-            let group = group_node.string()?;
-            if !groups.iter().any(|g| g.id == group) {
-                return Err(group_node.problem("not a group of this form"));
-            }
-            FieldClass::OneOf(group)
-        }
-        _ => return Err(class_node.problem("expected required, optional or one_of")),
-    };
-    if !matches!(class, FieldClass::OneOf(_)) {
-        if let Some(group) = node.optional("group") {
-            return Err(group.problem("only a one_of field has a group"));
-        }
-    }
-    let list = node.field("purposes")?;
-    let mut used = Vec::new();
-    for item in list.items()? {
-        let purpose = item.string()?;
-        if !purposes.contains(&purpose) {
-            return Err(item.problem("not one of the form's purposes"));
-        }
-        used.push(purpose);
-    }
-    if used.is_empty() {
-        return Err(list.problem("name at least one purpose: data is asked for a reason"));
-    }
-    let operator_node = node.field("operator")?;
-    let operator_name = operator_node.string()?;
-    let operator = MaskOperator::ALL
-        .into_iter()
-        .find(|o| o.as_str() == operator_name)
-        .ok_or_else(|| {
-            operator_node.problem("expected keep, mask, keyed_hash, redact, drop or seal")
-        })?;
-    // Guideline section 8: these leave the browser raw only where the
-    // form's entry says so in as many words.
-    let sensitive = matches!(
-        kind,
-        FieldKind::NationalId | FieldKind::Passport | FieldKind::Phone
-    );
-    let allow_keep = match node.optional("allow_keep") {
-        Some(flag) => flag.boolean()?,
-        None => false,
-    };
-    if sensitive && operator == MaskOperator::Keep && !allow_keep {
-        return Err(operator_node.problem(
-            "a national ID, passport or phone is never sent raw unless the field sets allow_keep",
-        ));
-    }
-    let identifiers = match node.optional("identifiers") {
-        None => OnIdentifier::Mask,
-        Some(rule) => {
-            let rule_value = match rule.string()?.as_str() {
-                "mask" => OnIdentifier::Mask,
-                "refuse" => OnIdentifier::Refuse,
-                _ => return Err(rule.problem("expected mask or refuse")),
-            };
-            if kind.is_identifier() {
-                return Err(rule.problem(
-                    "only a field that is not itself an identifier is scanned for identifiers",
-                ));
-            }
-            rule_value
-        }
-    };
-    Ok(Field {
-        name,
-        kind,
-        class,
-        purposes: used,
-        why: node.field("why")?.text()?,
-        operator,
-        identifiers,
-    })
-}
-
-fn plain_id(node: &Node) -> Result<String, PolicyError> {
-    let id = node.string()?;
-    if id.len() > 32
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    {
-        return Err(node.problem("use 1 to 32 of a-z 0-9 _"));
-    }
-    Ok(id)
-}
-
-fn revision(node: &Node) -> Result<u32, PolicyError> {
-    match node.value {
-        Value::Int(n) if (1..=i64::from(u32::MAX)).contains(n) => Ok(*n as u32),
-        _ => Err(node.problem("must be a whole number from 1")),
-    }
-}
-
-fn cookie_pattern(node: &Node) -> Result<CookiePattern, PolicyError> {
-    let name = node.string()?;
-    let (stem, prefix) = match name.strip_suffix('*') {
-        Some(stem) => (stem, true),
-        None => (name.as_str(), false),
-    };
-    // RFC 6265 cookie-name is a token: visible ASCII except separators.
-    let token = |b: u8| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}*".contains(&b);
-    if stem.is_empty() || !stem.bytes().all(token) {
-        return Err(node.problem("not a cookie name (a trailing * matches a prefix)"));
-    }
-    let stem = stem.to_owned();
-    Ok(if prefix {
-        CookiePattern::Prefix(stem)
-    } else {
-        CookiePattern::Exact(stem)
-    })
-}
-
-fn url(node: &Node) -> Result<String, PolicyError> {
-    let url = node.string()?;
-    // Rendered as a link: anything but https or a same-site path could run
-    // script (`javascript:`) or lead elsewhere (`//host`, `http:`). Browsers
-    // read `\` as `/` and drop tabs and newlines anywhere in a link, so
-    // `/\host` and `/<tab>/host` open `//host` too: neither may appear at all.
-    let hidden = url.bytes().any(|b| b < b' ' || b == b'\\');
-    let same_site = url.starts_with('/') && !url.starts_with("//");
-    if (url.starts_with("https://") || same_site) && !hidden {
-        Ok(url)
-    } else {
-        Err(node
-            .problem("must start with https:// or one /, with no backslash or control character"))
-    }
 }
 
 /// A policy value that is missing, of the wrong type, or out of bounds.
@@ -827,6 +364,11 @@ pub struct PolicyError {
 }
 
 impl PolicyError {
+    /// The stable code page code can match on: every bad policy is `policy_invalid`.
+    pub fn code(&self) -> &'static str {
+        "policy_invalid"
+    }
+
     /// `path: problem`, or `policy: problem` for the document as a whole.
     pub fn message(&self) -> String {
         let mut message = if self.path.is_empty() {
@@ -848,151 +390,13 @@ impl fmt::Display for PolicyError {
 
 impl core::error::Error for PolicyError {}
 
-/// A value in the document with the way to it. The path string is only
-/// built when something is wrong, so loading a good policy allocates none.
-struct Node<'a> {
-    value: &'a Value,
-    parent: Option<&'a Node<'a>>,
-    step: Step<'a>,
-}
-
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Root,
-    Key(&'a str),
-    Index(usize),
-}
-
-impl<'a> Node<'a> {
-    fn root(value: &'a Value) -> Node<'a> {
-        Node {
-            value,
-            parent: None,
-            step: Step::Root,
-        }
-    }
-
-    fn path(&self) -> String {
-        let mut path = self.parent.map(Node::path).unwrap_or_default();
-        match self.step {
-            Step::Root => {}
-            Step::Key(key) => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-            }
-            Step::Index(i) => {
-                path.push('[');
-                push_decimal(&mut path, i as u64);
-                path.push(']');
-            }
-        }
-        path
-    }
-
-    #[inline(never)]
-    fn problem(&self, problem: &str) -> PolicyError {
-        PolicyError {
-            path: self.path(),
-            problem: problem.to_owned(),
-        }
-    }
-
-    #[inline(never)]
-    fn expected(&self, what: &str) -> PolicyError {
-        let mut problem = String::from("expected ");
-        problem.push_str(what);
-        problem.push_str(", found ");
-        problem.push_str(self.value.kind());
-        self.problem(&problem)
-    }
-
-    fn child(&'a self, value: &'a Value, step: Step<'a>) -> Node<'a> {
-        Node {
-            value,
-            parent: Some(self),
-            step,
-        }
-    }
-
-    fn members(&self) -> Result<&'a [(String, Value)], PolicyError> {
-        match self.value {
-            Value::Object(members) => Ok(members),
-            _ => Err(self.expected("an object")),
-        }
-    }
-
-    /// Refuses keys the schema does not know: a typo must not pass silently.
-    fn only_keys(&self, known: &[&str]) -> Result<(), PolicyError> {
-        for (key, value) in self.members()? {
-            if !known.contains(&key.as_str()) {
-                return Err(Node {
-                    value,
-                    parent: Some(self),
-                    step: Step::Key(key),
-                }
-                .problem("unknown key"));
-            }
-        }
-        Ok(())
-    }
-
-    fn optional(&'a self, key: &'a str) -> Option<Node<'a>> {
-        Some(self.child(self.value.get(key)?, Step::Key(key)))
-    }
-
-    fn field(&'a self, key: &'a str) -> Result<Node<'a>, PolicyError> {
-        self.members()?;
-        self.optional(key)
-            .ok_or_else(|| self.child(&Value::Null, Step::Key(key)).problem("missing"))
-    }
-
-    fn items(&'a self) -> Result<impl Iterator<Item = Node<'a>>, PolicyError> {
-        match self.value {
-            Value::Array(items) => Ok(items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| self.child(v, Step::Index(i)))),
-            _ => Err(self.expected("an array")),
-        }
-    }
-
-    fn string(&self) -> Result<String, PolicyError> {
-        match self.value {
-            Value::Str(s) if s.trim().is_empty() => Err(self.problem("must not be empty")),
-            Value::Str(s) => Ok(s.clone()),
-            _ => Err(self.expected("a string")),
-        }
-    }
-
-    fn boolean(&self) -> Result<bool, PolicyError> {
-        match self.value {
-            Value::Bool(b) => Ok(*b),
-            _ => Err(self.expected("a boolean")),
-        }
-    }
-
-    fn text(&self) -> Result<Text, PolicyError> {
-        self.only_keys(&["th", "en"])?;
-        Ok(Text {
-            th: self.field("th")?.string()?,
-            en: self.field("en")?.string()?,
-        })
-    }
-}
-
-/// Appends `n` in decimal; cheaper in wasm than the formatting machinery.
-pub(crate) fn push_decimal(out: &mut String, n: u64) {
-    if n >= 10 {
-        push_decimal(out, n / 10);
-    }
-    out.push(char::from(b'0' + (n % 10) as u8));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::{FieldClass, FieldKind, OnIdentifier};
+    use crate::i18n::Lang;
+    use crate::masking::MaskOperator;
+    use crate::seal;
 
     fn with(edit: impl FnOnce(&mut String)) -> Result<Policy, PolicyError> {
         let mut text = MINIMAL.to_owned();
@@ -1349,7 +753,7 @@ mod tests {
             "forms.register.purposes[1]: not a purpose of this policy"
         );
         let err =
-            error(|t| *t = t.replace(r#""contact"],"#, r#""contact"], "reason": "service","#));
+            error(|t| *t = t.replacen(r#""contact"],"#, r#""contact"], "reason": "service","#, 1));
         assert_eq!(
             err,
             "forms.register.reason: must be a consent purpose listed in purposes"

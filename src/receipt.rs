@@ -10,11 +10,11 @@
 
 use crate::consent::{Consent, State, fnv1a, hex8};
 use crate::i18n::Lang;
-use crate::json::{self, Value};
 use crate::policy::{Policy, push_decimal};
 use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Names the receipt format; bumped if its fields change meaning.
@@ -51,14 +51,140 @@ pub struct Occasion<'a> {
     pub changed: &'a [String],
 }
 
+/// A consent receipt as it is sent and kept: its fields in this order,
+/// written as compact JSON (the receiver, `www/receipts.mjs`, checks them).
+#[derive(Debug, Clone, Serialize)]
+pub struct Receipt<'a> {
+    /// [`RECEIPT_VERSION`].
+    pub version: &'static str,
+    /// A fresh [`uuid_v4`].
+    pub receipt_id: &'a str,
+    /// When, as [`iso8601`].
+    pub timestamp: String,
+    /// Always `TH`.
+    pub jurisdiction: &'static str,
+    /// How it was collected.
+    pub collection_method: &'a str,
+    /// The language's tag.
+    pub language: &'static str,
+    /// The device's pseudonymous id.
+    pub subject: &'a str,
+    /// The data controller, in the language shown.
+    pub controller: ReceiptController<'a>,
+    /// The policy the decision was made under.
+    pub policy: ReceiptPolicy<'a>,
+    /// The ids whose state this decision changed.
+    pub changed: &'a [String],
+    /// Every purpose's state after it.
+    pub purposes: Vec<PurposeState<'a>>,
+    /// Every cookie category's state after it.
+    pub cookie_categories: Vec<CategoryState<'a>>,
+}
+
+/// The controller in a receipt.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceiptController<'a> {
+    /// Name, in the receipt's language.
+    pub name: &'a str,
+    /// Telephone number.
+    pub phone: &'a str,
+    /// E-mail address.
+    pub email: &'a str,
+    /// Web site.
+    pub website: &'a str,
+}
+
+/// The policy in a receipt.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceiptPolicy<'a> {
+    /// Its version.
+    pub version: &'a str,
+    /// [`sha256_hex`] of its text as loaded.
+    pub sha256: &'a str,
+    /// Where its full text is published.
+    pub url: &'a str,
+}
+
+/// A purpose's state in a receipt.
+#[derive(Debug, Clone, Serialize)]
+pub struct PurposeState<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// Its legal basis.
+    pub legal_basis: &'static str,
+    /// `granted`, `denied`, `unset` or `notice`.
+    pub state: &'static str,
+    /// Its content hash, eight hex digits.
+    pub revision: String,
+}
+
+/// A cookie category's state in a receipt.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryState<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// `granted`, `denied` or `unset`.
+    pub state: &'static str,
+    /// Its revision.
+    pub revision: u32,
+}
+
+impl<'a> Receipt<'a> {
+    /// The receipt of a decision, after it was applied to `consent`.
+    pub fn new(issuer: &Issuer<'a>, consent: &Consent, occasion: &Occasion<'a>) -> Receipt<'a> {
+        let policy = issuer.policy;
+        let lang = issuer.lang;
+        let controller = &policy.controller;
+        let state = |id: &str| consent.state(policy, id).unwrap_or(State::Unset).as_str();
+        Receipt {
+            version: RECEIPT_VERSION,
+            receipt_id: occasion.receipt_id,
+            timestamp: iso8601(occasion.now),
+            jurisdiction: "TH",
+            collection_method: occasion.method,
+            language: lang.tag(),
+            subject: issuer.subject,
+            controller: ReceiptController {
+                name: controller.name.get(lang),
+                phone: &controller.phone,
+                email: &controller.email,
+                website: &controller.website,
+            },
+            policy: ReceiptPolicy {
+                version: &policy.version,
+                sha256: issuer.policy_sha256,
+                url: &policy.policy_url,
+            },
+            changed: occasion.changed,
+            purposes: policy
+                .purposes
+                .iter()
+                .map(|p| PurposeState {
+                    id: &p.id,
+                    legal_basis: p.legal_basis.as_str(),
+                    state: state(&p.id),
+                    revision: hex8(p.content_hash),
+                })
+                .collect(),
+            cookie_categories: policy
+                .categories
+                .iter()
+                .map(|c| CategoryState {
+                    id: &c.id,
+                    state: state(&c.id),
+                    revision: c.revision,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Builds the receipt of a decision, after it was applied to `consent`, as
-/// compact JSON. Written directly rather than through a value tree: this runs
-/// on every decision and its code ships in the wasm.
+/// compact JSON ([`Receipt`] through serde).
 ///
 /// ```
 /// use mohprompt_privacy::consent::{Choice, Consent};
 /// use mohprompt_privacy::i18n::Lang;
-/// use mohprompt_privacy::json::parse;
 /// use mohprompt_privacy::policy::{Policy, MOHPROMPT_POLICY};
 /// use mohprompt_privacy::receipt::{receipt, sha256_hex, Issuer, Occasion};
 ///
@@ -69,67 +195,12 @@ pub struct Occasion<'a> {
 /// let issuer = Issuer { policy: &policy, policy_sha256: &digest, subject: "device", lang: Lang::Th };
 /// let changed = ["contact".to_string()];
 /// let occasion = Occasion { receipt_id: "r1", now: 1_763_884_800, method: "api", changed: &changed };
-/// let r = parse(&receipt(&issuer, &consent, &occasion)).unwrap();
-/// assert_eq!(r.get("timestamp"), Some(&"2025-11-23T08:00:00Z".into()));
-/// assert_eq!(r.get("collection_method"), Some(&"api".into()));
+/// let r: serde_json::Value = serde_json::from_str(&receipt(&issuer, &consent, &occasion)).unwrap();
+/// assert_eq!(r["timestamp"], "2025-11-23T08:00:00Z");
+/// assert_eq!(r["collection_method"], "api");
 /// ```
 pub fn receipt(issuer: &Issuer, consent: &Consent, occasion: &Occasion) -> String {
-    let policy = issuer.policy;
-    let lang = issuer.lang;
-    let controller = &policy.controller;
-    let state = |id: &str| consent.state(policy, id).unwrap_or(State::Unset).as_str();
-    let mut out = String::with_capacity(2048);
-    let fields = [
-        ("{\"version\":", RECEIPT_VERSION),
-        (",\"receipt_id\":", occasion.receipt_id),
-        (",\"timestamp\":", &iso8601(occasion.now)),
-        (",\"jurisdiction\":", "TH"),
-        (",\"collection_method\":", occasion.method),
-        (",\"language\":", lang.tag()),
-        (",\"subject\":", issuer.subject),
-        (",\"controller\":{\"name\":", controller.name.get(lang)),
-        (",\"phone\":", &controller.phone),
-        (",\"email\":", &controller.email),
-        (",\"website\":", &controller.website),
-        ("},\"policy\":{\"version\":", &policy.version),
-        (",\"sha256\":", issuer.policy_sha256),
-        (",\"url\":", &policy.policy_url),
-    ];
-    for (key, value) in fields {
-        out.push_str(key);
-        json::push_string(&mut out, value);
-    }
-    out.push_str("},\"changed\":[");
-    for (i, id) in occasion.changed.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        json::push_string(&mut out, id);
-    }
-    out.push_str("],\"purposes\":[");
-    for (i, p) in policy.purposes.iter().enumerate() {
-        out.push_str(if i > 0 { ",{\"id\":" } else { "{\"id\":" });
-        json::push_string(&mut out, &p.id);
-        out.push_str(",\"legal_basis\":");
-        json::push_string(&mut out, p.legal_basis.as_str());
-        out.push_str(",\"state\":");
-        json::push_string(&mut out, state(&p.id));
-        out.push_str(",\"revision\":");
-        json::push_string(&mut out, &hex8(p.content_hash));
-        out.push('}');
-    }
-    out.push_str("],\"cookie_categories\":[");
-    for (i, c) in policy.categories.iter().enumerate() {
-        out.push_str(if i > 0 { ",{\"id\":" } else { "{\"id\":" });
-        json::push_string(&mut out, &c.id);
-        out.push_str(",\"state\":");
-        json::push_string(&mut out, state(&c.id));
-        out.push_str(",\"revision\":");
-        push_decimal(&mut out, u64::from(c.revision));
-        out.push('}');
-    }
-    out.push_str("]}");
-    out
+    text::to_json(&Receipt::new(issuer, consent, occasion))
 }
 
 /// SHA-256 of `text`, in lowercase hex.
@@ -344,20 +415,7 @@ impl ReceiptLog {
     /// assert!(ReceiptLog::decode(&stored.replace("r1", "r2")).is_err());
     /// ```
     pub fn encode(&self) -> String {
-        let mut body = String::from("[");
-        for (i, kept) in self.kept.iter().enumerate() {
-            if i > 0 {
-                body.push(',');
-            }
-            body.push_str(if kept.delivered {
-                "{\"delivered\":true,\"receipt\":"
-            } else {
-                "{\"delivered\":false,\"receipt\":"
-            });
-            body.push_str(&kept.json);
-            body.push('}');
-        }
-        body.push(']');
+        let body = text::log_body(&self.kept);
         let mut out = String::from("1|");
         out.push_str(&hex8(fnv1a(body.as_bytes())));
         out.push('|');
@@ -372,31 +430,130 @@ impl ReceiptLog {
         if sum != hex8(fnv1a(body.as_bytes())) {
             return Err(LogError::Tampered);
         }
-        let Ok(Value::Array(items)) = json::parse(body) else {
-            return Err(LogError::Malformed);
-        };
-        let mut log = ReceiptLog::default();
-        for item in &items {
-            let (Some(Value::Bool(delivered)), Some(receipt)) =
-                (item.get("delivered"), item.get("receipt"))
-            else {
-                return Err(LogError::Malformed);
-            };
-            let Some(Value::Str(id)) = receipt.get("receipt_id") else {
-                return Err(LogError::Malformed);
-            };
-            let mut text = String::new();
-            json::write(receipt, &mut text);
-            log.kept.push(Kept {
-                id: id.clone(),
-                json: text,
-                delivered: *delivered,
-            });
-        }
-        if log.kept.len() > KEPT_RECEIPTS {
+        let kept = text::read_log(body).ok_or(LogError::Malformed)?;
+        if kept.len() > KEPT_RECEIPTS {
             return Err(LogError::Malformed);
         }
-        Ok(log)
+        Ok(ReceiptLog { kept })
+    }
+}
+
+/// What a stored receipt must name: its id (other keys are kept as they are).
+#[derive(Deserialize)]
+struct Named {
+    receipt_id: String,
+}
+
+/// JSON text natively: serde_json, each kept receipt's text as it is.
+#[cfg(not(target_arch = "wasm32"))]
+mod text {
+    use super::{Kept, Named};
+    use serde::{Deserialize, Serialize};
+    use serde_json::value::RawValue;
+
+    #[derive(Serialize, Deserialize)]
+    struct Entry<'a> {
+        delivered: bool,
+        #[serde(borrow)]
+        receipt: &'a RawValue,
+    }
+
+    pub(super) fn to_json<T: Serialize>(value: &T) -> String {
+        serde_json::to_string(value).unwrap_or_default()
+    }
+
+    /// `[{"delivered":false,"receipt":{…}},…]`.
+    pub(super) fn log_body(kept: &[Kept]) -> String {
+        let raw: Vec<Box<RawValue>> = kept
+            .iter()
+            .filter_map(|k| RawValue::from_string(k.json.clone()).ok())
+            .collect();
+        let entries: Vec<Entry> = kept
+            .iter()
+            .zip(&raw)
+            .map(|(k, receipt)| Entry {
+                delivered: k.delivered,
+                receipt,
+            })
+            .collect();
+        to_json(&entries)
+    }
+
+    pub(super) fn read_log(body: &str) -> Option<Vec<Kept>> {
+        let entries: Vec<Entry> = serde_json::from_str(body).ok()?;
+        entries
+            .into_iter()
+            .map(|entry| {
+                let named: Named = serde_json::from_str(entry.receipt.get()).ok()?;
+                Some(Kept {
+                    id: named.receipt_id,
+                    json: entry.receipt.get().to_owned(),
+                    delivered: entry.delivered,
+                })
+            })
+            .collect()
+    }
+}
+
+/// JSON text in the browser: `JSON.stringify` and `JSON.parse` of the
+/// values serde-wasm-bindgen makes and reads.
+#[cfg(target_arch = "wasm32")]
+mod text {
+    use super::{Kept, Named};
+    use alloc::string::String;
+    use alloc::vec::Vec;
+    use js_sys::JSON;
+    use serde::{Deserialize, Serialize};
+    use wasm_bindgen::JsValue;
+
+    #[derive(Serialize, Deserialize)]
+    struct Entry {
+        delivered: bool,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        receipt: JsValue,
+    }
+
+    fn stringify(value: &JsValue) -> String {
+        JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn to_json<T: Serialize>(value: &T) -> String {
+        serde_wasm_bindgen::to_value(value)
+            .map(|v| stringify(&v))
+            .unwrap_or_default()
+    }
+
+    /// `[{"delivered":false,"receipt":{…}},…]`.
+    pub(super) fn log_body(kept: &[Kept]) -> String {
+        let entries: Vec<Entry> = kept
+            .iter()
+            .filter_map(|k| {
+                Some(Entry {
+                    delivered: k.delivered,
+                    receipt: JSON::parse(&k.json).ok()?,
+                })
+            })
+            .collect();
+        to_json(&entries)
+    }
+
+    pub(super) fn read_log(body: &str) -> Option<Vec<Kept>> {
+        let value = JSON::parse(body).ok()?;
+        let entries: Vec<Entry> = serde_wasm_bindgen::from_value(value).ok()?;
+        entries
+            .into_iter()
+            .map(|entry| {
+                let named: Named = serde_wasm_bindgen::from_value(entry.receipt.clone()).ok()?;
+                Some(Kept {
+                    id: named.receipt_id,
+                    json: stringify(&entry.receipt),
+                    delivered: entry.delivered,
+                })
+            })
+            .collect()
     }
 }
 
@@ -405,6 +562,7 @@ mod tests {
     use super::*;
     use crate::consent::Choice;
     use crate::policy::MOHPROMPT_POLICY;
+    use serde_json::Value;
 
     const NOW: u64 = 1_763_884_800; // 2025-11-23T08:00:00Z
 
@@ -423,7 +581,7 @@ mod tests {
             method,
             changed,
         };
-        json::parse(&receipt(&issuer, consent, &occasion)).expect("a receipt is JSON")
+        serde_json::from_str(&receipt(&issuer, consent, &occasion)).expect("a receipt is JSON")
     }
 
     fn entry<'v>(list: &'v Value, id: &str) -> &'v Value {
@@ -432,7 +590,7 @@ mod tests {
         };
         items
             .iter()
-            .find(|i| i.get("id") == Some(&Value::Str(id.into())))
+            .find(|i| i.get("id") == Some(&Value::String(id.into())))
             .unwrap_or_else(|| panic!("{id} missing"))
     }
 
@@ -447,15 +605,18 @@ mod tests {
             "form:register",
             &["contact".into(), "news".into()],
         );
-        assert_eq!(r.get("version"), Some(&Value::Str(RECEIPT_VERSION.into())));
-        assert_eq!(r.get("jurisdiction"), Some(&Value::Str("TH".into())));
-        assert_eq!(r.get("language"), Some(&Value::Str("en".into())));
+        assert_eq!(
+            r.get("version"),
+            Some(&Value::String(RECEIPT_VERSION.into()))
+        );
+        assert_eq!(r.get("jurisdiction"), Some(&Value::String("TH".into())));
+        assert_eq!(r.get("language"), Some(&Value::String("en".into())));
         assert_eq!(
             r.get("collection_method"),
-            Some(&Value::Str("form:register".into()))
+            Some(&Value::String("form:register".into()))
         );
         let digest = r.get("policy").and_then(|p| p.get("sha256")).unwrap();
-        assert_eq!(digest, &Value::Str(sha256_hex(MOHPROMPT_POLICY)));
+        assert_eq!(digest, &Value::String(sha256_hex(MOHPROMPT_POLICY)));
         let purposes = r.get("purposes").unwrap();
         let state = |id: &str| entry(purposes, id).get("state").cloned();
         assert_eq!(state("contact"), Some("granted".into()));

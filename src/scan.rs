@@ -30,8 +30,8 @@
 //!
 //! The scan is one pass over the bytes; it allocates only its output.
 
-use crate::fields::FieldKind;
 use crate::masking::mask_into;
+use crate::model::FieldKind;
 use alloc::string::String;
 use alloc::vec::Vec;
 

@@ -790,17 +790,20 @@ fn submission_object(id: &str, submission: &Submission) -> JsValue {
 
 /// The policy and the exact text it was read from (receipts hash it).
 fn load_policy(value: &JsValue) -> Result<(Policy, String), JsError> {
-    let text = if value.is_undefined() || value.is_null() {
+    if value.is_undefined() || value.is_null() {
         return Ok((Policy::mohprompt(), MOHPROMPT_POLICY.to_owned()));
-    } else if let Some(text) = value.as_string() {
-        text
-    } else {
-        JSON::stringify(value)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default()
-    };
-    let policy = Policy::from_json(&text).map_err(|e| JsError::new(&e.message()))?;
+    }
+    let refused = |e: crate::policy::PolicyError| JsError::new(&e.message());
+    if let Some(text) = value.as_string() {
+        // JSON.parse, then serde-wasm-bindgen.
+        return Ok((Policy::from_json(&text).map_err(refused)?, text));
+    }
+    let text = JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    let deserializer = serde_wasm_bindgen::Deserializer::from(value.clone());
+    let policy = Policy::from_deserializer(deserializer).map_err(refused)?;
     Ok((policy, text))
 }
 
@@ -1769,9 +1772,13 @@ fn payload_json(submission: &Submission) -> String {
         if i > 0 {
             body.push(',');
         }
-        crate::json::push_string(&mut body, name);
-        body.push(':');
-        crate::json::push_string(&mut body, value);
+        // Each string as JSON.stringify quotes it: the body keeps the
+        // form's order, which an object would not for names like "12".
+        for (text, end) in [(name, ":"), (value, "")] {
+            let quoted = JSON::stringify(&text.as_str().into()).ok();
+            body.push_str(&quoted.and_then(|q| q.as_string()).unwrap_or_default());
+            body.push_str(end);
+        }
     }
     body.push('}');
     body

@@ -1,0 +1,838 @@
+//! Reading a policy: serde takes the document's shape (types, missing and
+//! unknown keys, each refused with its path), then [`validate`] checks what
+//! types cannot (ids, links, cross references, key suites) and builds the
+//! [`Policy`] model.
+
+use super::{
+    CONSENT_MODE_SIGNALS, Category, Controller, CookiePattern, Form, LegalBasis, LineLink, Policy,
+    PolicyError, Purpose, push_decimal,
+};
+use crate::fields::{Field, FieldClass, FieldGroup, FieldKind, OnIdentifier};
+use crate::masking::MaskOperator;
+use crate::model::Text;
+use crate::seal::{self, SealKey};
+use alloc::borrow::ToOwned;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// The document as serde reads it: every key the schema knows, nothing else.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPolicy {
+    version: Str,
+    controller: Obj<RawController>,
+    policy_url: Str,
+    categories: Vec<Obj<RawCategory>>,
+    #[serde(default)]
+    purposes: Vec<Obj<RawPurpose>>,
+    #[serde(default)]
+    forms: Forms,
+    #[serde(default, deserialize_with = "present")]
+    line: Option<Obj<RawLine>>,
+    #[serde(default)]
+    keys: Vec<Obj<RawKey>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawText {
+    th: Str,
+    en: Str,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawController {
+    name: Obj<RawText>,
+    address: Obj<RawText>,
+    phone: Str,
+    #[serde(default, deserialize_with = "present")]
+    fax: Option<Str>,
+    email: Str,
+    website: Str,
+    #[serde(default, deserialize_with = "present")]
+    correction: Option<Obj<RawText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    id: Str,
+    #[serde(default)]
+    always_on: bool,
+    revision: Revision,
+    title: Obj<RawText>,
+    description: Obj<RawText>,
+    #[serde(default)]
+    cookies: Vec<Str>,
+    #[serde(default)]
+    consent_mode: Vec<Str>,
+    #[serde(default, deserialize_with = "present")]
+    change_note: Option<Obj<RawText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPurpose {
+    id: Str,
+    legal_basis: Str,
+    revision: Revision,
+    title: Obj<RawText>,
+    description: Obj<RawText>,
+    fields: Vec<Str>,
+    retention: Obj<RawText>,
+    #[serde(default, deserialize_with = "present")]
+    change_note: Option<Obj<RawText>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawForm {
+    purposes: Vec<Str>,
+    #[serde(default, deserialize_with = "present")]
+    reason: Option<Str>,
+    #[serde(default)]
+    groups: Vec<Obj<RawGroup>>,
+    #[serde(default)]
+    fields: Vec<Obj<RawField>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    id: Str,
+    label: Obj<RawText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    name: Str,
+    kind: Str,
+    class: Str,
+    #[serde(default, deserialize_with = "present")]
+    group: Option<Str>,
+    purposes: Vec<Str>,
+    why: Obj<RawText>,
+    operator: Str,
+    #[serde(default)]
+    allow_keep: bool,
+    #[serde(default, deserialize_with = "present")]
+    identifiers: Option<Str>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLine {
+    purpose: Str,
+    link: Str,
+    field: Str,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKey {
+    kid: Str,
+    suite: Str,
+    public_key: Str,
+}
+
+/// An optional key that, when present, must hold its type: `null` is not
+/// "absent" (serde's `Option` would take it as such).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// An object of the schema: a JSON array is refused even where serde's
+/// derived structs would read one as their fields in order.
+pub(super) struct Obj<T>(pub(super) T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Obj<T>, D::Error> {
+        struct Members<T>(core::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Members<T> {
+            type Value = Obj<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Obj)
+            }
+        }
+        d.deserialize_map(Members(core::marker::PhantomData))
+    }
+}
+
+/// A string with something in it besides spaces.
+struct Str(String);
+
+impl<'de> Deserialize<'de> for Str {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Str, D::Error> {
+        struct Nonempty;
+        impl Visitor<'_> for Nonempty {
+            type Value = Str;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Str, E> {
+                self.visit_string(s.to_owned())
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Str, E> {
+                if s.trim().is_empty() {
+                    return Err(E::custom("must not be empty"));
+                }
+                Ok(Str(s))
+            }
+        }
+        d.deserialize_string(Nonempty)
+    }
+}
+
+const REVISION: &str = "must be a whole number from 1";
+
+/// A revision: a whole number from 1 to `u32::MAX`; anything else, a
+/// numeric string included, is refused with one message.
+struct Revision(u32);
+
+impl<'de> Deserialize<'de> for Revision {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Revision, D::Error> {
+        struct Whole;
+        impl<'de> Visitor<'de> for Whole {
+            type Value = Revision;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(REVISION)
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Revision, E> {
+                match u32::try_from(n) {
+                    Ok(n) if n >= 1 => Ok(Revision(n)),
+                    _ => Err(E::custom(REVISION)),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Revision, E> {
+                self.visit_u64(u64::try_from(n).unwrap_or(0))
+            }
+            // JSON.parse gives `1.0` as the number 1: natively it is read
+            // the same way, so both paths agree.
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Revision, E> {
+                if n.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(&n) {
+                    Ok(Revision(n as u32))
+                } else {
+                    Err(E::custom(REVISION))
+                }
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Revision, E> {
+                Err(E::custom(REVISION))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Revision, E> {
+                Err(E::custom(REVISION))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Revision, E> {
+                Err(E::custom(REVISION))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Revision, A::Error> {
+                Err(de::Error::custom(REVISION))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Revision, A::Error> {
+                Err(de::Error::custom(REVISION))
+            }
+        }
+        d.deserialize_any(Whole)
+    }
+}
+
+/// The `forms` object, its entries in document order.
+#[derive(Default)]
+struct Forms(Vec<(String, Obj<RawForm>)>);
+
+impl<'de> Deserialize<'de> for Forms {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Forms, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = Forms;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Forms, A::Error> {
+                let mut forms = Vec::new();
+                while let Some(id) = map.next_key::<String>()? {
+                    let form: Obj<RawForm> = map.next_value()?;
+                    forms.push((id, form));
+                }
+                Ok(Forms(forms))
+            }
+        }
+        d.deserialize_map(Entries)
+    }
+}
+
+/// Where a value sits in the document. The path string is only built when
+/// something is wrong, so loading a good policy allocates none for it.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    fn key(&'a self, key: &'a str) -> At<'a> {
+        At::Key(self, key)
+    }
+
+    fn index(&'a self, i: usize) -> At<'a> {
+        At::Index(self, i)
+    }
+
+    fn path(&self) -> String {
+        match *self {
+            At::Root => String::new(),
+            At::Key(parent, key) => {
+                let mut path = parent.path();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                path
+            }
+            At::Index(parent, i) => {
+                let mut path = parent.path();
+                path.push('[');
+                push_decimal(&mut path, i as u64);
+                path.push(']');
+                path
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn problem(&self, problem: &str) -> PolicyError {
+        PolicyError {
+            path: self.path(),
+            problem: problem.to_owned(),
+        }
+    }
+}
+
+/// A serde error as the loader words it: the path in the policy's own
+/// notation (`forms.register.fields[2].kind`) and the problem in the words
+/// of JSON (`expected a string, found a number`), the same whether the
+/// document came through serde_json or JSON.parse.
+pub(super) fn serde_error<E: fmt::Display>(error: serde_path_to_error::Error<E>) -> PolicyError {
+    use serde_path_to_error::Segment;
+    let mut path = String::new();
+    for segment in error.path().iter() {
+        match segment {
+            Segment::Seq { index } => {
+                path.push('[');
+                push_decimal(&mut path, *index as u64);
+                path.push(']');
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Segment::Unknown => {}
+        }
+    }
+    let mut message = error.into_inner().to_string();
+    // serde_json adds where in the text; a tree has no place to name.
+    if let Some(at) = message.find(" at line ") {
+        message.truncate(at);
+    }
+    let quoted = |s: &str| s.split('`').nth(1).unwrap_or_default().to_owned();
+    let problem = if let Some(rest) = message.strip_prefix("missing field ") {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(&quoted(rest));
+        String::from("missing")
+    } else if message.starts_with("unknown field ") {
+        // The path already ends with the unknown key.
+        String::from("unknown key")
+    } else if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        let mut problem = String::from("expected ");
+        problem.push_str(json_type(expected));
+        problem.push_str(", found ");
+        problem.push_str(json_type(found));
+        problem
+    } else {
+        message
+    };
+    PolicyError { path, problem }
+}
+
+/// The JSON type serde's words for a type or value stand for.
+fn json_type(serde: &str) -> &str {
+    let words = [
+        ("integer", "a number"),
+        ("floating point", "a number"),
+        ("a string", "a string"),
+        ("string", "a string"),
+        ("a boolean", "a boolean"),
+        ("boolean", "a boolean"),
+        ("a sequence", "an array"),
+        ("sequence", "an array"),
+        ("struct ", "an object"),
+        ("map", "an object"),
+        ("a map", "an object"),
+        ("an object", "an object"),
+        ("unit", "null"),
+        ("null", "null"),
+        ("Option", "null"),
+    ];
+    words
+        .into_iter()
+        .find(|(prefix, _)| serde.starts_with(prefix))
+        .map_or(serde, |(_, json)| json)
+}
+
+/// Checks what the types cannot and builds the model: the first bad value
+/// is refused with its path.
+pub(super) fn validate(raw: RawPolicy) -> Result<Policy, PolicyError> {
+    let root = At::Root;
+    let at = root.key("version");
+    let version = raw.version.0;
+    if version.len() > 32
+        || !version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    {
+        return Err(at.problem("use 1 to 32 of A-Z a-z 0-9 . _ -"));
+    }
+    let controller = controller(raw.controller, &root.key("controller"))?;
+    let policy_url = url(raw.policy_url, &root.key("policy_url"))?;
+
+    let list = root.key("categories");
+    let mut categories: Vec<Category> = Vec::new();
+    for (i, item) in raw.categories.into_iter().enumerate() {
+        let at = list.index(i);
+        let category = category(item, &at)?;
+        if categories.iter().any(|c| c.id == category.id) {
+            return Err(at.key("id").problem("duplicate id"));
+        }
+        categories.push(category);
+    }
+    if !categories.iter().any(|c| c.always_on) {
+        return Err(list.problem("needs an always_on category for strictly necessary cookies"));
+    }
+    if categories.len() > 32 {
+        return Err(list.problem("at most 32 categories"));
+    }
+    let list = root.key("purposes");
+    let mut purposes: Vec<Purpose> = Vec::new();
+    for (i, item) in raw.purposes.into_iter().enumerate() {
+        let at = list.index(i);
+        let purpose = purpose(item, &at)?;
+        let id = at.key("id");
+        if purposes.iter().any(|p| p.id == purpose.id) {
+            return Err(id.problem("duplicate id"));
+        }
+        // A shared id means one decision for both: it must be one that is asked.
+        if let Some(category) = categories.iter().find(|c| c.id == purpose.id) {
+            if category.always_on || !purpose.asks_consent() {
+                return Err(id.problem(
+                    "shares a category's id, so it must rest on consent and the category must not be always_on",
+                ));
+            }
+        }
+        purposes.push(purpose);
+    }
+    if purposes.len() > 32 {
+        return Err(list.problem("at most 32 purposes"));
+    }
+    let list = root.key("forms");
+    let mut forms = Vec::new();
+    for (id, entry) in raw.forms.0 {
+        forms.push(form(entry, &list.key(&id), &id, &purposes)?);
+    }
+    let line = match raw.line {
+        Some(line) => Some(line_link(line, &root.key("line"), &purposes, &forms)?),
+        None => None,
+    };
+    let list = root.key("keys");
+    let mut seal_key = None;
+    for (i, item) in raw.keys.into_iter().enumerate() {
+        let key = seal_key_of(item, &list.index(i))?;
+        seal_key = seal_key.or(key);
+    }
+    Ok(Policy {
+        version,
+        controller,
+        policy_url,
+        categories,
+        purposes,
+        forms,
+        line,
+        seal_key,
+    })
+}
+
+fn text(raw: Obj<RawText>) -> Text {
+    Text {
+        th: raw.0.th.0,
+        en: raw.0.en.0,
+    }
+}
+
+fn controller(raw: Obj<RawController>, at: &At) -> Result<Controller, PolicyError> {
+    let raw = raw.0;
+    Ok(Controller {
+        name: text(raw.name),
+        address: text(raw.address),
+        phone: raw.phone.0,
+        fax: raw.fax.map(|s| s.0),
+        email: raw.email.0,
+        website: url(raw.website, &at.key("website"))?,
+        correction: raw.correction.map(text),
+    })
+}
+
+fn category(raw: Obj<RawCategory>, at: &At) -> Result<Category, PolicyError> {
+    let raw = raw.0;
+    let id = plain_id(raw.id, &at.key("id"))?;
+    let list = at.key("cookies");
+    let mut cookies = Vec::new();
+    for (i, item) in raw.cookies.into_iter().enumerate() {
+        cookies.push(cookie_pattern(item, &list.index(i))?);
+    }
+    let list = at.key("consent_mode");
+    let mut consent_mode = Vec::new();
+    for (i, item) in raw.consent_mode.into_iter().enumerate() {
+        let signal = CONSENT_MODE_SIGNALS
+            .iter()
+            .find(|s| **s == item.0)
+            .ok_or_else(|| list.index(i).problem("not a Consent Mode v2 signal"))?;
+        consent_mode.push(*signal);
+    }
+    Ok(Category {
+        id,
+        always_on: raw.always_on,
+        revision: raw.revision.0,
+        title: text(raw.title),
+        description: text(raw.description),
+        cookies,
+        consent_mode,
+        change_note: raw.change_note.map(text),
+    })
+}
+
+fn purpose(raw: Obj<RawPurpose>, at: &At) -> Result<Purpose, PolicyError> {
+    let raw = raw.0;
+    let legal_basis = LegalBasis::ALL
+        .into_iter()
+        .find(|b| b.as_str() == raw.legal_basis.0)
+        .ok_or_else(|| {
+            at.key("legal_basis").problem(
+                "expected consent, contract, legal_obligation, public_task, vital_interest or legitimate_interest",
+            )
+        })?;
+    let list = at.key("fields");
+    let mut fields = Vec::new();
+    for (i, item) in raw.fields.into_iter().enumerate() {
+        fields.push(plain_id(item, &list.index(i))?);
+    }
+    let mut purpose = Purpose {
+        id: plain_id(raw.id, &at.key("id"))?,
+        legal_basis,
+        revision: raw.revision.0,
+        title: text(raw.title),
+        description: text(raw.description),
+        fields,
+        retention: text(raw.retention),
+        change_note: raw.change_note.map(text),
+        content_hash: 0,
+    };
+    purpose.content_hash = content_hash(&purpose);
+    Ok(purpose)
+}
+
+/// FNV-1a over what the person is shown about a purpose, each part ended by
+/// a zero byte so that moving text between parts changes the hash too.
+fn content_hash(purpose: &Purpose) -> u32 {
+    let mut content = String::new();
+    push_decimal(&mut content, u64::from(purpose.revision));
+    let texts = [&purpose.title, &purpose.description, &purpose.retention];
+    let parts = [purpose.legal_basis.as_str()]
+        .into_iter()
+        .chain(texts.iter().flat_map(|t| [t.th.as_str(), t.en.as_str()]))
+        .chain(purpose.fields.iter().map(String::as_str));
+    for part in parts {
+        content.push('\0');
+        content.push_str(part);
+    }
+    crate::consent::fnv1a(content.as_bytes())
+}
+
+/// A recipient key; `None` for a well-formed key of a suite this module
+/// does not seal with (a policy may list it for newer clients).
+fn seal_key_of(raw: Obj<RawKey>, at: &At) -> Result<Option<SealKey>, PolicyError> {
+    let raw = raw.0;
+    let kid = raw.kid.0;
+    if kid.is_empty()
+        || kid.len() > 64
+        || !kid
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(at.key("kid").problem("use 1 to 64 of A-Z a-z 0-9 _ -"));
+    }
+    let key_at = at.key("public_key");
+    let Some(public_key) = seal::from_base64url(&raw.public_key.0) else {
+        return Err(key_at.problem("not base64url without padding"));
+    };
+    if raw.suite.0 != seal::SUITE {
+        return Ok(None);
+    }
+    if public_key.len() != seal::POINT_BYTES || public_key.first() != Some(&4) {
+        return Err(key_at.problem("a P-256 public key is an uncompressed point of 65 bytes"));
+    }
+    Ok(Some(SealKey { kid, public_key }))
+}
+
+fn line_link(
+    raw: Obj<RawLine>,
+    at: &At,
+    purposes: &[Purpose],
+    forms: &[Form],
+) -> Result<LineLink, PolicyError> {
+    let raw = raw.0;
+    let purpose = raw.purpose.0;
+    if !purposes.iter().any(|p| p.id == purpose && p.asks_consent()) {
+        return Err(at.key("purpose").problem("must be a consent purpose"));
+    }
+    if raw.link.0 != "keyed_hash" {
+        return Err(at.key("link").problem("expected \"keyed_hash\""));
+    }
+    let field = raw.field.0;
+    if forms
+        .iter()
+        .any(|form| form.fields.iter().any(|f| f.name == field))
+    {
+        return Err(at
+            .key("field")
+            .problem("is already the name of a form field"));
+    }
+    Ok(LineLink { purpose, field })
+}
+
+fn form(raw: Obj<RawForm>, at: &At, id: &str, purposes: &[Purpose]) -> Result<Form, PolicyError> {
+    let raw = raw.0;
+    if id.is_empty()
+        || id.len() > 32
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    {
+        return Err(at.problem("a form id uses 1 to 32 of a-z 0-9 _ -"));
+    }
+    let list = at.key("purposes");
+    let mut listed = Vec::new();
+    for (i, item) in raw.purposes.into_iter().enumerate() {
+        if !purposes.iter().any(|p| p.id == item.0) {
+            return Err(list.index(i).problem("not a purpose of this policy"));
+        }
+        listed.push(item.0);
+    }
+    let reason = match raw.reason {
+        Some(Str(reason)) => {
+            let asked = purposes.iter().any(|p| p.id == reason && p.asks_consent());
+            if !asked || !listed.contains(&reason) {
+                return Err(at
+                    .key("reason")
+                    .problem("must be a consent purpose listed in purposes"));
+            }
+            Some(reason)
+        }
+        None => None,
+    };
+    let list = at.key("groups");
+    let mut groups: Vec<FieldGroup> = Vec::new();
+    for (i, item) in raw.groups.into_iter().enumerate() {
+        let id_at = list.index(i);
+        let id_at = id_at.key("id");
+        let Obj(item) = item;
+        let id = plain_id(item.id, &id_at)?;
+        if groups.iter().any(|g| g.id == id) {
+            return Err(id_at.problem("duplicate id"));
+        }
+        groups.push(FieldGroup {
+            id,
+            label: text(item.label),
+        });
+    }
+    let list = at.key("fields");
+    let mut fields: Vec<Field> = Vec::new();
+    for (i, item) in raw.fields.into_iter().enumerate() {
+        let item_at = list.index(i);
+        let field = field(item, &item_at, &listed, &groups)?;
+        if fields.iter().any(|f| f.name == field.name) {
+            return Err(item_at.key("name").problem("duplicate name"));
+        }
+        fields.push(field);
+    }
+    if let Some(lonely) = groups.iter().find(|g| {
+        !fields
+            .iter()
+            .any(|f| f.class == FieldClass::OneOf(g.id.clone()))
+    }) {
+        let mut problem = String::from("no field is in group ");
+        problem.push_str(&lonely.id);
+        return Err(at.key("groups").problem(&problem));
+    }
+    Ok(Form {
+        id: id.to_owned(),
+        purposes: listed,
+        reason,
+        fields,
+        groups,
+    })
+}
+
+fn field(
+    raw: Obj<RawField>,
+    at: &At,
+    purposes: &[String],
+    groups: &[FieldGroup],
+) -> Result<Field, PolicyError> {
+    let raw = raw.0;
+    let name = raw.name.0;
+    let control_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    if name.len() > 64 || !name.bytes().all(control_name) {
+        return Err(at.key("name").problem("use 1 to 64 of A-Z a-z 0-9 _ -"));
+    }
+    let kind = FieldKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == raw.kind.0)
+        .ok_or_else(|| at.key("kind").problem("not a field kind"))?;
+    let group_at = at.key("group");
+    let class = match raw.class.0.as_str() {
+        "required" => FieldClass::Required,
+        "optional" => FieldClass::Optional,
+        "one_of" => {
+            let Some(Str(group)) = raw.group.as_ref().map(|g| Str(g.0.clone())) else {
+                return Err(group_at.problem("missing"));
+            };
+            if !groups.iter().any(|g| g.id == group) {
+                return Err(group_at.problem("not a group of this form"));
+            }
+            FieldClass::OneOf(group)
+        }
+        _ => {
+            return Err(at
+                .key("class")
+                .problem("expected required, optional or one_of"));
+        }
+    };
+    if !matches!(class, FieldClass::OneOf(_)) && raw.group.is_some() {
+        return Err(group_at.problem("only a one_of field has a group"));
+    }
+    let list = at.key("purposes");
+    let mut used = Vec::new();
+    for (i, item) in raw.purposes.into_iter().enumerate() {
+        if !purposes.contains(&item.0) {
+            return Err(list.index(i).problem("not one of the form's purposes"));
+        }
+        used.push(item.0);
+    }
+    if used.is_empty() {
+        return Err(list.problem("name at least one purpose: data is asked for a reason"));
+    }
+    let operator_at = at.key("operator");
+    let operator = MaskOperator::ALL
+        .into_iter()
+        .find(|o| o.as_str() == raw.operator.0)
+        .ok_or_else(|| {
+            operator_at.problem("expected keep, mask, keyed_hash, redact, drop or seal")
+        })?;
+    // Guideline section 8: these leave the browser raw only where the
+    // form's entry says so in as many words.
+    let sensitive = matches!(
+        kind,
+        FieldKind::NationalId | FieldKind::Passport | FieldKind::Phone
+    );
+    if sensitive && operator == MaskOperator::Keep && !raw.allow_keep {
+        return Err(operator_at.problem(
+            "a national ID, passport or phone is never sent raw unless the field sets allow_keep",
+        ));
+    }
+    let rule_at = at.key("identifiers");
+    let identifiers = match raw.identifiers {
+        None => OnIdentifier::Mask,
+        Some(Str(rule)) => {
+            let rule = match rule.as_str() {
+                "mask" => OnIdentifier::Mask,
+                "refuse" => OnIdentifier::Refuse,
+                _ => return Err(rule_at.problem("expected mask or refuse")),
+            };
+            if kind.is_identifier() {
+                return Err(rule_at.problem(
+                    "only a field that is not itself an identifier is scanned for identifiers",
+                ));
+            }
+            rule
+        }
+    };
+    Ok(Field {
+        name,
+        kind,
+        class,
+        purposes: used,
+        why: text(raw.why),
+        operator,
+        identifiers,
+    })
+}
+
+fn plain_id(raw: Str, at: &At) -> Result<String, PolicyError> {
+    let id = raw.0;
+    if id.len() > 32
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(at.problem("use 1 to 32 of a-z 0-9 _"));
+    }
+    Ok(id)
+}
+
+fn cookie_pattern(raw: Str, at: &At) -> Result<CookiePattern, PolicyError> {
+    let name = raw.0;
+    let (stem, prefix) = match name.strip_suffix('*') {
+        Some(stem) => (stem, true),
+        None => (name.as_str(), false),
+    };
+    // RFC 6265 cookie-name is a token: visible ASCII except separators.
+    let token = |b: u8| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}*".contains(&b);
+    if stem.is_empty() || !stem.bytes().all(token) {
+        return Err(at.problem("not a cookie name (a trailing * matches a prefix)"));
+    }
+    let stem = stem.to_owned();
+    Ok(if prefix {
+        CookiePattern::Prefix(stem)
+    } else {
+        CookiePattern::Exact(stem)
+    })
+}
+
+fn url(raw: Str, at: &At) -> Result<String, PolicyError> {
+    let url = raw.0;
+    // Rendered as a link: anything but https or a same-site path could run
+    // script (`javascript:`) or lead elsewhere (`//host`, `http:`). Browsers
+    // read `\` as `/` and drop tabs and newlines anywhere in a link, so
+    // `/\host` and `/<tab>/host` open `//host` too: neither may appear at all.
+    let hidden = url.bytes().any(|b| b < b' ' || b == b'\\');
+    let same_site = url.starts_with('/') && !url.starts_with("//");
+    if (url.starts_with("https://") || same_site) && !hidden {
+        Ok(url)
+    } else {
+        Err(at.problem("must start with https:// or one /, with no backslash or control character"))
+    }
+}
