@@ -92,6 +92,16 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
+    /// A stable code page code can match on.
+    pub fn code(self) -> &'static str {
+        match self {
+            DecodeError::Malformed => "consent_malformed",
+            DecodeError::Tampered => "consent_tampered",
+            DecodeError::UnknownId => "consent_unknown_id",
+            DecodeError::OtherVersion => "consent_other_version",
+        }
+    }
+
     /// Why the value was discarded, in words (no personal data: the value is not quoted).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -62,6 +62,15 @@ pub enum OperatorError {
 }
 
 impl OperatorError {
+    /// A stable code page code can match on.
+    pub fn code(self) -> &'static str {
+        match self {
+            OperatorError::Unavailable(MaskOperator::Seal) => "seal_unavailable",
+            OperatorError::Unavailable(_) => "operator_unavailable",
+            OperatorError::NoHashKey => "hash_key_missing",
+        }
+    }
+
     /// Why, in words (never the value).
     pub fn as_str(self) -> &'static str {
         match self {

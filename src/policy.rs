@@ -936,4 +936,89 @@ mod tests {
         let err = Policy::from_json("[]").unwrap_err().to_string();
         assert_eq!(err, "policy: expected an object, found an array");
     }
+
+    #[test]
+    fn broken_policies_name_their_path_through_serde() {
+        // Shape errors come from serde (with serde_path_to_error's path in the
+        // policy's notation); the rest from the validation after it.
+        let cases = [
+            (
+                r#""revision": 2"#,
+                r#""revision": 2.5"#,
+                "categories[2].revision: must be a whole number from 1",
+            ),
+            (
+                r#""revision": 2"#,
+                r#""revision": null"#,
+                "categories[2].revision: must be a whole number from 1",
+            ),
+            (
+                r#""phone": "02 590 1000""#,
+                r#""phone": null"#,
+                "controller.phone: expected a string, found null",
+            ),
+            (
+                r#""phone": "02 590 1000", "#,
+                r#""phone": "02 590 1000", "fax": null, "#,
+                "controller.fax: expected a string, found null",
+            ),
+            (
+                r#""always_on": true"#,
+                r#""always_on": "yes""#,
+                "categories[0].always_on: expected a boolean, found a string",
+            ),
+            (
+                r#""title": {"th": "สถิติ", "en": "Statistics"}"#,
+                r#""title": ["สถิติ", "Statistics"]"#,
+                "categories[2].title: expected an object, found an array",
+            ),
+            (
+                r#""forms": {"register""#,
+                r#""forms": {"Register""#,
+                "forms.Register: a form id uses 1 to 32 of a-z 0-9 _ -",
+            ),
+            (
+                r#""class": "optional","#,
+                r#""class": "optional", "colour": "red","#,
+                "forms.register.fields[2].colour: unknown key",
+            ),
+            (
+                r#""operator": "mask"}
+        ]"#,
+                r#""operator": ""}
+        ]"#,
+                "forms.register.fields[2].operator: must not be empty",
+            ),
+            (
+                r#""kind": "phone", "class": "optional""#,
+                r#""kind": "phone", "class": "one_of""#,
+                "forms.register.fields[2].group: missing",
+            ),
+        ];
+        for (from, to, expected) in cases {
+            let text = MINIMAL.replacen(from, to, 1);
+            assert_ne!(text, MINIMAL, "the edit to {to} did not apply");
+            let err = Policy::from_json(&text).unwrap_err();
+            assert_eq!(err.to_string(), expected);
+            assert_eq!(err.code(), "policy_invalid");
+        }
+    }
+
+    #[test]
+    fn the_bundled_policy_loads_through_serde_from_a_tree_too() {
+        let tree: serde_json::Value = serde_json::from_str(MOHPROMPT_POLICY).unwrap();
+        let policy = Policy::from_deserializer(tree).expect("the bundled policy is valid");
+        assert_eq!(policy, Policy::mohprompt());
+        assert!(policy.form("register").is_some());
+    }
+
+    #[test]
+    fn a_duplicate_key_means_its_last_value_as_json_parse_reads_it() {
+        let text = MINIMAL.replacen(
+            r#""version": "2026.11-1","#,
+            r#""version": "bad version", "version": "2026.11-2","#,
+            1,
+        );
+        assert_eq!(Policy::from_json(&text).unwrap().version, "2026.11-2");
+    }
 }

@@ -329,6 +329,14 @@ pub enum LogError {
 }
 
 impl LogError {
+    /// A stable code page code can match on.
+    pub fn code(self) -> &'static str {
+        match self {
+            LogError::Malformed => "receipts_malformed",
+            LogError::Tampered => "receipts_tampered",
+        }
+    }
+
     /// Why, in words (the log's content is never quoted).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -705,5 +713,42 @@ mod tests {
         let lost = log.push("newer", "{}".into());
         assert!(lost);
         assert_eq!(log.kept[0].id, "r1");
+    }
+
+    /// A receipt and a stored log as the hand-written JSON writer of the
+    /// previous release wrote them, byte for byte: stored logs and the
+    /// receiver must read what the serde version writes the same way.
+    const WRITTEN_BEFORE_SERDE: &str = r#"{"version":"mohprompt-receipt/1","receipt_id":"5e0c1b7a-3f2d-4e8c-a1b9-0d7e6f5a4c3b","timestamp":"2025-11-23T08:00:00Z","jurisdiction":"TH","collection_method":"form:register","language":"th","subject":"0b6f3c4e-8f0a-4d6b-9c3e-2a1b0c9d8e7f","controller":{"name":"กลุ่มงานดิจิทัลสุขภาพ กองยุทธศาสตร์และแผนงาน สำนักงานปลัดกระทรวงสาธารณสุข","phone":"0 2590 1495, 0 2590 1497","email":"mohprompt@moph.go.th","website":"https://mohpromt.moph.go.th"},"policy":{"version":"2026.11-1","sha256":"8d685e536ca2aae45b4c09b5524aa152898b7d91c063d2c1b3b8fc31a403afcd","url":"https://mohpromt.moph.go.th"},"changed":["contact","statistics"],"purposes":[{"id":"service","legal_basis":"public_task","state":"notice","revision":"5f3e9211"},{"id":"contact","legal_basis":"consent","state":"granted","revision":"1f69c05a"},{"id":"news","legal_basis":"consent","state":"unset","revision":"8d53c37c"},{"id":"statistics","legal_basis":"consent","state":"denied","revision":"9a1807e7"},{"id":"logs","legal_basis":"legal_obligation","state":"notice","revision":"bc6dd0db"},{"id":"linkage","legal_basis":"public_task","state":"notice","revision":"7edf2d26"},{"id":"combining","legal_basis":"public_task","state":"notice","revision":"09f55925"},{"id":"transfer","legal_basis":"legal_obligation","state":"notice","revision":"0c6faca6"},{"id":"line_link","legal_basis":"consent","state":"unset","revision":"215c256b"}],"cookie_categories":[{"id":"necessary","state":"granted","revision":1},{"id":"preferences","state":"unset","revision":1},{"id":"statistics","state":"denied","revision":1}]}"#;
+    const STORED_BEFORE_SERDE: &str = r#"1|d6280dfb|[{"delivered":true,"receipt":{"version":"mohprompt-receipt/1","receipt_id":"5e0c1b7a-3f2d-4e8c-a1b9-0d7e6f5a4c3b","timestamp":"2025-11-23T08:00:00Z","jurisdiction":"TH","collection_method":"form:register","language":"th","subject":"0b6f3c4e-8f0a-4d6b-9c3e-2a1b0c9d8e7f","controller":{"name":"กลุ่มงานดิจิทัลสุขภาพ กองยุทธศาสตร์และแผนงาน สำนักงานปลัดกระทรวงสาธารณสุข","phone":"0 2590 1495, 0 2590 1497","email":"mohprompt@moph.go.th","website":"https://mohpromt.moph.go.th"},"policy":{"version":"2026.11-1","sha256":"8d685e536ca2aae45b4c09b5524aa152898b7d91c063d2c1b3b8fc31a403afcd","url":"https://mohpromt.moph.go.th"},"changed":["contact","statistics"],"purposes":[{"id":"service","legal_basis":"public_task","state":"notice","revision":"5f3e9211"},{"id":"contact","legal_basis":"consent","state":"granted","revision":"1f69c05a"},{"id":"news","legal_basis":"consent","state":"unset","revision":"8d53c37c"},{"id":"statistics","legal_basis":"consent","state":"denied","revision":"9a1807e7"},{"id":"logs","legal_basis":"legal_obligation","state":"notice","revision":"bc6dd0db"},{"id":"linkage","legal_basis":"public_task","state":"notice","revision":"7edf2d26"},{"id":"combining","legal_basis":"public_task","state":"notice","revision":"09f55925"},{"id":"transfer","legal_basis":"legal_obligation","state":"notice","revision":"0c6faca6"},{"id":"line_link","legal_basis":"consent","state":"unset","revision":"215c256b"}],"cookie_categories":[{"id":"necessary","state":"granted","revision":1},{"id":"preferences","state":"unset","revision":1},{"id":"statistics","state":"denied","revision":1}]}}]"#;
+
+    #[test]
+    fn receipts_and_the_stored_log_keep_their_bytes() {
+        let policy = Policy::mohprompt();
+        let mut consent = Consent::new(&policy, false);
+        consent.decide(&policy, "contact", Choice::Granted, NOW);
+        consent.decide(&policy, "statistics", Choice::Denied, NOW);
+        let digest = sha256_hex(MOHPROMPT_POLICY);
+        let issuer = Issuer {
+            policy: &policy,
+            policy_sha256: &digest,
+            subject: "0b6f3c4e-8f0a-4d6b-9c3e-2a1b0c9d8e7f",
+            lang: Lang::Th,
+        };
+        let changed = ["contact".to_owned(), "statistics".to_owned()];
+        let id = "5e0c1b7a-3f2d-4e8c-a1b9-0d7e6f5a4c3b";
+        let occasion = Occasion {
+            receipt_id: id,
+            now: NOW,
+            method: "form:register",
+            changed: &changed,
+        };
+        let written = receipt(&issuer, &consent, &occasion);
+        assert_eq!(written, WRITTEN_BEFORE_SERDE);
+        let mut log = ReceiptLog::default();
+        log.push(id, written);
+        log.delivered(id);
+        assert_eq!(log.encode(), STORED_BEFORE_SERDE);
+        let read = ReceiptLog::decode(STORED_BEFORE_SERDE).expect("an older log reads");
+        assert_eq!(read, log);
     }
 }

@@ -40,6 +40,15 @@ pub enum SealError {
 }
 
 impl SealError {
+    /// A stable code page code can match on.
+    pub fn code(self) -> &'static str {
+        match self {
+            SealError::NoWebCrypto => "seal_no_webcrypto",
+            SealError::NoKey => "seal_no_key",
+            SealError::Failed => "seal_failed",
+        }
+    }
+
     /// Why, in words (never a value).
     pub fn as_str(self) -> &'static str {
         match self {
