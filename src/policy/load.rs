@@ -340,6 +340,10 @@ pub(super) fn serde_error<E: fmt::Display>(error: serde_path_to_error::Error<E>)
         }
     }
     let mut message = error.into_inner().to_string();
+    // serde-wasm-bindgen's errors are JS `Error`s, written `Error: …`.
+    if let Some(rest) = message.strip_prefix("Error: ") {
+        message = rest.to_owned();
+    }
     // serde_json adds where in the text; a tree has no place to name.
     if let Some(at) = message.find(" at line ") {
         message.truncate(at);
