@@ -148,12 +148,7 @@ fn hmac_sha256_hex(key: &[u8], data: &[u8]) -> String {
         return String::new();
     };
     mac.update(data);
-    let mut out = String::with_capacity(64);
-    for byte in mac.finalize().into_bytes() {
-        out.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
-        out.push(char::from(b"0123456789abcdef"[usize::from(byte & 0xf)]));
-    }
-    out
+    crate::model::hex(&mac.finalize().into_bytes())
 }
 
 /// Applies `operator` to a non-empty `value` of `kind`; `None` means "do not

@@ -154,10 +154,12 @@ pub fn push_decimal(out: &mut String, n: u64) {
     out.push(char::from(b'0' + (n % 10) as u8));
 }
 
+/// `bytes` in lowercase hex (base16ct).
+pub fn hex(bytes: &[u8]) -> String {
+    base16ct::lower::encode_string(bytes)
+}
+
 /// `n` as eight lowercase hex digits.
 pub fn hex8(n: u32) -> String {
-    (0..8)
-        .rev()
-        .map(|i| char::from_digit((n >> (i * 4)) & 0xf, 16).unwrap_or('0'))
-        .collect()
+    hex(&n.to_be_bytes())
 }

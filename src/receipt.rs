@@ -10,6 +10,7 @@
 
 use crate::consent::{Consent, State, fnv1a, hex8};
 use crate::i18n::Lang;
+use crate::model::hex;
 use crate::policy::{Policy, push_decimal};
 use alloc::borrow::ToOwned;
 use alloc::string::String;
@@ -212,12 +213,7 @@ pub fn receipt(issuer: &Issuer, consent: &Consent, occasion: &Occasion) -> Strin
 /// );
 /// ```
 pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    let mut out = String::with_capacity(64);
-    for byte in digest {
-        push_hex(&mut out, byte);
-    }
-    out
+    hex(&Sha256::digest(text.as_bytes()))
 }
 
 /// A version 4 (random) UUID from 16 random bytes (RFC 9562).
@@ -229,12 +225,13 @@ pub fn sha256_hex(text: &str) -> String {
 pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let digits = hex(&bytes);
     let mut out = String::with_capacity(36);
-    for (i, byte) in bytes.into_iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
+    for (i, c) in digits.chars().enumerate() {
+        if matches!(i, 8 | 12 | 16 | 20) {
             out.push('-');
         }
-        push_hex(&mut out, byte);
+        out.push(c);
     }
     out
 }
@@ -300,12 +297,6 @@ fn push_padded(out: &mut String, n: u64, width: usize) {
         out.push('0');
     }
     out.push_str(&digits);
-}
-
-fn push_hex(out: &mut String, byte: u8) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push(char::from(HEX[usize::from(byte >> 4)]));
-    out.push(char::from(HEX[usize::from(byte & 0xf)]));
 }
 
 /// A receipt kept on the device.
