@@ -215,7 +215,7 @@ pub struct Policy {
     /// the LIFF mini-app; `None`: never linked.
     pub line: Option<LineLink>,
     /// The key fields with the `seal` operator are sealed to: the first of
-    /// the policy's `keys` (newest first) of [`seal::SUITE`]. The others are
+    /// the policy's `keys` (newest first) of [`crate::seal::SUITE`]. The others are
     /// checked and left to the receiver, which still opens what was sealed
     /// to them. `None`: a form with sealed fields cannot be sent.
     pub seal_key: Option<SealKey>,
