@@ -3,7 +3,7 @@
 // and how soon after navigation it is on screen, next to vanilla-cookieconsent v3
 // (the library integrators compare us with). Run after the build has written pkg/:
 //
-//   node benches/bench.mjs [--runs N] [--profiles unthrottled,4g,slow-4g] [--shots] [--only NAME]
+//   node benches/bench.mjs [--runs N] [--profiles unthrottled,4g,slow-4g] [--shots] [--only NAME,…]
 //
 // The banner race runs under each phone profile (PROFILES below): unthrottled, then with the
 // CPU and network throttled through the DevTools protocol, the pages served gzip-compressed by
@@ -806,9 +806,13 @@ function parseArgs(argv) {
       args.profiles = PROFILES.filter((p) => keys.includes(p.key));
     }
     else if (argv[i] === '--shots') args.shots = true;
-    // One measurement alone, by its function's name (e.g. measureIdentifierThroughput).
-    else if (argv[i] === '--only') args.only = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --profiles a,b, --shots, --only NAME)`);
+    // Some measurements alone, by their functions' names (e.g. measureIdentifierThroughput).
+    else if (argv[i] === '--only') {
+      args.only = String(argv[++i]).split(',');
+      const unknown = args.only.filter((name) => !MEASUREMENTS.some((m) => m.name === name));
+      if (unknown.length) throw new Error(`unknown measurement ${unknown.join(', ')} (measurements: ${MEASUREMENTS.map((m) => m.name).join(', ')})`);
+    }
+    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --profiles a,b, --shots, --only NAME,…)`);
   }
   if (args.runs !== null) {
     if (!Number.isInteger(args.runs) || args.runs < 1) throw new Error('--runs needs a positive integer');
@@ -878,7 +882,9 @@ async function main() {
     const rows = [];
     const detail = {};
     const before = librarySnapshot();
-    for (const measure of MEASUREMENTS.filter((m) => !args.only || m.name === args.only)) {
+    // Timings from a busy machine are not comparable: say how busy it was, before and after.
+    const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    for (const measure of MEASUREMENTS.filter((m) => !args.only || args.only.includes(m.name))) {
       const result = await measure(ctx);
       rows.push(...result.rows);
       detail[measure.name] = result.detail ?? null;
@@ -890,7 +896,7 @@ async function main() {
       'mohprompt-privacy benchmark',
       `date      ${date}`,
       `machine   ${host.cpu}, ${host.cores} cores, ${host.os}`,
-      `load avg  ${host.loadAverage.join(' / ')} (1/5/15 min, at the end of the run)`,
+      `load avg  ${loadAtStart.join(' / ')} at the start, ${host.loadAverage.join(' / ')} at the end (1/5/15 min)`,
       `browser   Chromium ${host.chromium} (headless, playwright-core), Node ${host.node}`,
       `method    sizes: library files each page loads, gzip = node zlib level 9`,
       `          times: performance.now() from navigation start, first animation frame with the banner`,
@@ -944,7 +950,7 @@ async function main() {
 
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(path.join(OUT_DIR, 'bench.json'),
-      `${JSON.stringify({ date, machine: host, viewport: VIEWPORT, profiles: ctx.profiles, rows, detail }, null, 2)}\n`);
+      `${JSON.stringify({ date, machine: { ...host, loadAverageAtStart: loadAtStart }, viewport: VIEWPORT, profiles: ctx.profiles, rows, detail }, null, 2)}\n`);
   } finally {
     await browser.close();
     await server.close();
