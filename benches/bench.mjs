@@ -3,7 +3,12 @@
 // and how soon after navigation it is on screen, next to vanilla-cookieconsent v3
 // (the library integrators compare us with). Run after the build has written pkg/:
 //
-//   node benches/bench.mjs [--runs 20] [--shots]
+//   node benches/bench.mjs [--runs N] [--profiles unthrottled,4g,slow-4g] [--shots] [--only NAME,…]
+//
+// The banner race runs under each phone profile (PROFILES below): unthrottled, then with the
+// CPU and network throttled through the DevTools protocol, the pages served gzip-compressed by
+// the demo server as a deployment serves them. --runs sets the loads per page of every profile
+// (default: each profile's own count).
 //
 // Prints one plain-text table and writes the same rows (plus the raw samples) to
 // target/bench.json. --shots saves a screenshot of each page with its banner to
@@ -31,6 +36,19 @@ const CHROMIUM = {
 // Mor Prom is used mostly on phones: measure at a phone-sized viewport.
 const VIEWPORT = { width: 390, height: 844 };
 const BANNER_TIMEOUT_MS = 15_000;
+
+// What a citizen's phone is like, applied through the DevTools protocol to each fresh page before
+// it navigates: CPU slowed down (Emulation.setCPUThrottlingRate) and the network shaped
+// (Network.emulateNetworkConditions: latency added to each request, throughput in bytes/s shared
+// by the requests in flight), the profiles of Chrome DevTools and Lighthouse. Throttled loads
+// are slower, so they run fewer times; `make bench` stays within about ten minutes.
+const PROFILES = [
+  { key: 'unthrottled', title: 'unthrottled', runs: 20 },
+  { key: '4g', title: '4G', runs: 15, cpu: 4,
+    network: { latency: 60, downloadThroughput: 9e6 / 8, uploadThroughput: 9e6 / 8 } },
+  { key: 'slow-4g', title: 'slow 4G', runs: 15, cpu: 4,
+    network: { latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 } },
+];
 
 // What each page loads of its consent library (the page's own files are not counted).
 const LIBRARIES = [
@@ -97,6 +115,7 @@ const COLUMNS = [
   { key: 'min', title: 'min', align: 'right', digits: 1 },
   { key: 'max', title: 'max', align: 'right', digits: 1 },
   { key: 'n', title: 'n', align: 'right', digits: 0 },
+  { key: 'ratio', title: 'ours/peer', align: 'right', digits: 2 },
   { key: 'unit', title: 'unit', align: 'left' },
 ];
 
@@ -126,25 +145,41 @@ async function measureTransferSizes() {
 }
 
 /**
- * Navigation start → banner on screen, each load in a fresh browser context (cold
- * cache, no stored consent), the two pages alternating and swapping order every round
- * so neither always runs first. One discarded warm-up load per page first.
+ * Navigation start → banner on screen and first contentful paint, under each profile of
+ * ctx.profiles: each load in a fresh browser context (cold cache, no stored consent), the two
+ * pages alternating and swapping order every round so neither always runs first. One discarded
+ * warm-up load per page and profile first; the warm-up loads also check that the library files
+ * went over the wire gzip-compressed, at the sizes of the transfer size rows.
  */
 async function measureBannerTimes(ctx) {
+  const rows = [];
+  const detail = { profiles: {}, problems: [] };
+  for (const profile of ctx.profiles) {
+    const result = await raceBanners(ctx, profile);
+    rows.push(...result.rows);
+    detail.profiles[profile.key] = result.detail;
+    detail.problems.push(...result.detail.problems.map((p) => `${profile.title}: ${p}`));
+  }
+  return { rows, detail };
+}
+
+async function raceBanners(ctx, profile) {
   const samples = Object.fromEntries(PAGES.map((p) => [p.key, []]));
   const loaded = Object.fromEntries(PAGES.map((p) => [p.key, new Set()]));
   const problems = [];
 
   for (const page of PAGES) {
-    const result = await loadOnce(ctx, page, { screenshot: ctx.shotsDir });
+    const screenshot = ctx.shotsDir && profile === ctx.profiles[0] ? ctx.shotsDir : null;
+    const result = await loadOnce(ctx, page, { profile, screenshot, transfers: true });
     for (const u of result.urls) loaded[page.key].add(u);
     problems.push(...result.problems.map((p) => `${page.key}: ${p}`));
+    problems.push(...checkTransfers(page, result.transfers));
   }
-  for (let round = 0; round < ctx.runs; round++) {
+  for (let round = 0; round < profile.runs; round++) {
     const order = round % 2 === 0 ? PAGES : [...PAGES].reverse();
     for (const page of order) {
-      const result = await loadOnce(ctx, page, {});
-      samples[page.key].push({ inDom: result.attachedAt, visible: result.visibleAt, ...result.measures });
+      const result = await loadOnce(ctx, page, { profile });
+      samples[page.key].push({ inDom: result.attachedAt, visible: result.visibleAt, fcp: result.fcp, ...result.measures });
       for (const u of result.urls) loaded[page.key].add(u);
       problems.push(...result.problems.map((p) => `${page.key} round ${round}: ${p}`));
     }
@@ -161,16 +196,47 @@ async function measureBannerTimes(ctx) {
   }
 
   const rows = [];
-  for (const [field, label] of [['visible', 'banner visible'], ['inDom', 'banner in DOM']]) {
+  const medians = {};
+  for (const [field, label] of [['visible', 'banner visible'], ['fcp', 'first contentful paint'], ['inDom', 'banner in DOM']]) {
     for (const page of PAGES) {
-      rows.push({ measurement: label, subject: page.subject, ...summarise(samples[page.key].map((s) => s[field])), unit: 'ms' });
+      const summary = summarise(samples[page.key].map((s) => s[field]));
+      medians[`${field}.${page.key}`] = summary.median;
+      rows.push({ measurement: `${label}, ${profile.title}`, subject: page.subject, ...summary, unit: 'ms' });
     }
+  }
+  // Our page against the peer's (below 1: ours is sooner): the ratio of the medians, and the
+  // median of each round's ratio, whose two loads ran back to back, so it moves less when the
+  // machine's load changes during the run.
+  for (const [field, label] of [['visible', 'banner visible'], ['fcp', 'first contentful paint']]) {
+    const perRound = samples.ours.map((s, round) => s[field] / samples.peer[round][field]);
+    rows.push(
+      { measurement: `ours/peer, ${profile.title}`, subject: `${label}, medians`, ratio: medians[`${field}.ours`] / medians[`${field}.peer`] },
+      { measurement: `ours/peer, ${profile.title}`, subject: `${label}, median of rounds`, ratio: median(perRound) },
+    );
   }
   // Where our page's time goes: the demo's start-up marks these with performance.measure.
   for (const name of OUR_MEASURES) {
-    rows.push({ measurement: name, subject: PAGES[0].subject, ...summarise(samples[PAGES[0].key].map((s) => s[name])), unit: 'ms' });
+    rows.push({ measurement: `${name}, ${profile.title}`, subject: PAGES[0].subject, ...summarise(samples[PAGES[0].key].map((s) => s[name])), unit: 'ms' });
   }
-  return { rows, detail: { samples, loaded: mapValues(loaded, (s) => [...s].sort()), problems } };
+  return { rows, detail: { profile, samples, loaded: mapValues(loaded, (s) => [...s].sort()), problems } };
+}
+
+/**
+ * Problems when a library file of `page` did not come gzip-compressed at the size the transfer
+ * size rows give it (gzip -9 of the file): then those rows would not describe the race.
+ */
+function checkTransfers(page, transfers) {
+  const problems = [];
+  for (const file of page.library.files) {
+    const url = page.library.urlPrefix + file;
+    const seen = transfers.get(url);
+    if (!seen) continue; // reported as not loaded
+    const expected = gzipSync(readFileSync(path.join(page.library.dir, file)), { level: 9 }).length;
+    if (seen.encoding !== 'gzip' || seen.bodySize !== expected) {
+      problems.push(`${url} came ${seen.encoding ?? 'uncompressed'}, ${seen.bodySize} B on the wire, not gzip ${expected} B as the size rows say`);
+    }
+  }
+  return problems;
 }
 
 /**
@@ -546,12 +612,22 @@ function timerResolution() {
 // ---------------------------------------------------------------------------------
 // One page load.
 
-async function loadOnce(ctx, page, { screenshot }) {
+async function loadOnce(ctx, page, { profile, screenshot, transfers: checkTransfer }) {
   const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
   const problems = [];
   const urls = new Set();
+  const transfers = new Map();
+  const reading = [];
   try {
     const tab = await context.newPage();
+    await throttle(context, tab, profile);
+    if (checkTransfer) {
+      // Bytes of each response body as received (after Content-Encoding, before decoding).
+      tab.on('requestfinished', (r) => reading.push((async () => {
+        const [sizes, response] = await Promise.all([r.sizes(), r.response()]);
+        transfers.set(new URL(r.url()).pathname, { bodySize: sizes.responseBodySize, encoding: response?.headers()['content-encoding'] });
+      })()));
+    }
     tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
     tab.on('requestfinished', (r) => urls.add(new URL(r.url()).pathname));
@@ -569,6 +645,13 @@ async function loadOnce(ctx, page, { screenshot }) {
         + `problems: ${JSON.stringify(problems)})`);
     }
     for (const v of state.cspViolations) problems.push(`CSP violation: ${v}`);
+    // The banner is a contentful paint itself, so the first one has happened by now; its entry
+    // may be queued still.
+    const fcp = await tab.evaluate((timeout) => Promise.race([
+      window.__benchPainted,
+      new Promise((resolve) => setTimeout(resolve, timeout)),
+    ]).then(() => window.__bench.fcp), 2_000);
+    if (fcp == null) problems.push('no first-contentful-paint entry');
     const measures = {};
     if (page.key === 'ours') {
       await tab.waitForFunction(() => window.privacy, null, { timeout: BANNER_TIMEOUT_MS });
@@ -583,10 +666,22 @@ async function loadOnce(ctx, page, { screenshot }) {
       mkdirSync(screenshot, { recursive: true });
       await tab.screenshot({ path: path.join(screenshot, `${page.key}.png`) });
     }
-    return { attachedAt: state.attachedAt, visibleAt: state.visibleAt, measures, urls, problems };
+    await Promise.all(reading);
+    return { attachedAt: state.attachedAt, visibleAt: state.visibleAt, fcp, measures, urls, transfers, problems };
   } finally {
     await context.close();
   }
+}
+
+/** Applies `profile`'s CPU and network throttling to `tab` (before it navigates). */
+async function throttle(context, tab, profile) {
+  if (!profile.cpu && !profile.network) return;
+  const cdp = await context.newCDPSession(tab);
+  if (profile.network) {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, ...profile.network });
+  }
+  if (profile.cpu) await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
 }
 
 /**
@@ -600,12 +695,21 @@ async function loadOnce(ctx, page, { screenshot }) {
  * cookieconsent: it inserts .cm hidden (opacity 0, visibility hidden), adds .cc--anim
  * 100 ms later and then fades in over 250 ms; we count the first frame of that fade in
  * which it is visible at all, not the end of the fade.
+ *  - fcp: the start time of the page's first-contentful-paint entry.
  */
 function bannerProbe(selector) {
-  const state = { selector, attachedAt: null, visibleAt: null, cspViolations: [] };
+  const state = { selector, attachedAt: null, visibleAt: null, fcp: null, cspViolations: [] };
   window.__bench = state;
   let announceVisible;
   window.__benchVisible = new Promise((resolve) => { announceVisible = resolve; });
+  let announcePainted;
+  window.__benchPainted = new Promise((resolve) => { announcePainted = resolve; });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntriesByName('first-contentful-paint')) {
+      state.fcp = entry.startTime;
+      announcePainted();
+    }
+  }).observe({ type: 'paint', buffered: true });
   document.addEventListener('securitypolicyviolation', (e) => {
     state.cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`);
   });
@@ -642,14 +746,18 @@ function bannerProbe(selector) {
 // ---------------------------------------------------------------------------------
 // Statistics and output.
 
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 function summarise(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
-  const mid = Math.floor(n / 2);
-  const median = n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   const p90 = sorted[Math.max(0, Math.ceil(0.9 * n) - 1)]; // nearest rank
   const round = (x) => Math.round(x * 10) / 10;
-  return { median: round(median), p90: round(p90), min: round(sorted[0]), max: round(sorted[n - 1]), n };
+  return { median: round(median(sorted)), p90: round(p90), min: round(sorted[0]), max: round(sorted[n - 1]), n };
 }
 
 function formatCell(value, column) {
@@ -694,15 +802,28 @@ function machine(browserVersion) {
 // Setup.
 
 function parseArgs(argv) {
-  const args = { runs: 20, shots: false };
+  const args = { runs: null, profiles: PROFILES, shots: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') args.runs = Number(argv[++i]);
+    else if (argv[i] === '--profiles') {
+      const keys = String(argv[++i]).split(',');
+      const unknown = keys.filter((k) => !PROFILES.some((p) => p.key === k));
+      if (unknown.length) throw new Error(`unknown profile ${unknown.join(', ')} (profiles: ${PROFILES.map((p) => p.key).join(', ')})`);
+      args.profiles = PROFILES.filter((p) => keys.includes(p.key));
+    }
     else if (argv[i] === '--shots') args.shots = true;
-    // One measurement alone, by its function's name (e.g. measureIdentifierThroughput).
-    else if (argv[i] === '--only') args.only = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --shots, --only NAME)`);
+    // Some measurements alone, by their functions' names (e.g. measureIdentifierThroughput).
+    else if (argv[i] === '--only') {
+      args.only = String(argv[++i]).split(',');
+      const unknown = args.only.filter((name) => !MEASUREMENTS.some((m) => m.name === name));
+      if (unknown.length) throw new Error(`unknown measurement ${unknown.join(', ')} (measurements: ${MEASUREMENTS.map((m) => m.name).join(', ')})`);
+    }
+    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --profiles a,b, --shots, --only NAME,…)`);
   }
-  if (!Number.isInteger(args.runs) || args.runs < 1) throw new Error('--runs needs a positive integer');
+  if (args.runs !== null) {
+    if (!Number.isInteger(args.runs) || args.runs < 1) throw new Error('--runs needs a positive integer');
+    args.profiles = args.profiles.map((p) => ({ ...p, runs: args.runs }));
+  }
   return args;
 }
 
@@ -732,6 +853,18 @@ function librarySnapshot() {
   })));
 }
 
+function describeProfile(profile) {
+  if (!profile.cpu && !profile.network) return 'no throttling';
+  const parts = [];
+  if (profile.cpu) parts.push(`CPU ${profile.cpu}x slower`);
+  if (profile.network) {
+    const mbit = (bytesPerSecond) => `${(bytesPerSecond * 8 / 1e6).toLocaleString('en-US', { maximumFractionDigits: 2 })} Mbit/s`;
+    const n = profile.network;
+    parts.push(`${mbit(n.downloadThroughput)} down, ${mbit(n.uploadThroughput)} up, ${n.latency} ms latency per request`);
+  }
+  return parts.join(', ');
+}
+
 function readJson(file) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
@@ -749,13 +882,15 @@ async function main() {
     const ctx = {
       browser,
       url: server.url.replace(/\/$/, ''),
-      runs: args.runs,
+      profiles: args.profiles,
       shotsDir: args.shots ? path.join(OUT_DIR, 'bench-shots') : null,
     };
     const rows = [];
     const detail = {};
     const before = librarySnapshot();
-    for (const measure of MEASUREMENTS.filter((m) => !args.only || m.name === args.only)) {
+    // Timings from a busy machine are not comparable: say how busy it was, before and after.
+    const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    for (const measure of MEASUREMENTS.filter((m) => !args.only || args.only.includes(m.name))) {
       const result = await measure(ctx);
       rows.push(...result.rows);
       detail[measure.name] = result.detail ?? null;
@@ -767,12 +902,14 @@ async function main() {
       'mohprompt-privacy benchmark',
       `date      ${date}`,
       `machine   ${host.cpu}, ${host.cores} cores, ${host.os}`,
-      `load avg  ${host.loadAverage.join(' / ')} (1/5/15 min, at the end of the run)`,
+      `load avg  ${loadAtStart.join(' / ')} at the start, ${host.loadAverage.join(' / ')} at the end (1/5/15 min)`,
       `browser   Chromium ${host.chromium} (headless, playwright-core), Node ${host.node}`,
       `method    sizes: library files each page loads, gzip = node zlib level 9`,
       `          times: performance.now() from navigation start, first animation frame with the banner`,
-      `          on screen; ${ctx.runs} loads per page, fresh context each (cold cache), pages alternating,`,
-      `          ${VIEWPORT.width}x${VIEWPORT.height} viewport, one discarded warm-up load per page, same local server`,
+      `          on screen, and the first-contentful-paint entry; fresh context each load (cold cache), pages`,
+      `          alternating, ${VIEWPORT.width}x${VIEWPORT.height} viewport, one discarded warm-up load per page and profile, same`,
+      `          local server, every text/JS/CSS/JSON/wasm response gzip -9 (Content-Encoding, checked on the wire)`,
+      ...ctx.profiles.map((p) => `          profile ${`${p.title}:`.padEnd(13)}${describeProfile(p)}, ${p.runs} loads per page`),
       `          start-up: the demo page's performance.measure entries (www/privacy-start.js) in the same loads:`,
       `          Privacy.start, then attachForm on the register form after the banner's first frame`,
     ];
@@ -819,7 +956,7 @@ async function main() {
 
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(path.join(OUT_DIR, 'bench.json'),
-      `${JSON.stringify({ date, machine: host, viewport: VIEWPORT, runs: ctx.runs, rows, detail }, null, 2)}\n`);
+      `${JSON.stringify({ date, machine: { ...host, loadAverageAtStart: loadAtStart }, viewport: VIEWPORT, profiles: ctx.profiles, rows, detail }, null, 2)}\n`);
   } finally {
     await browser.close();
     await server.close();

@@ -32,6 +32,10 @@
 // gets the same 204 as the first, so the client can drop it from its queue; the same id with
 // other content gets 409. The ids are read back from the receipts file at start.
 //
+// Text, JS, JSON, SVG and wasm go out gzip-compressed (level 9) to a request whose
+// Accept-Encoding allows it, with `Vary: Accept-Encoding`, as a deployment would serve them: the
+// banner-time bench throttles the network and must see the bytes a phone would get.
+//
 //   node www/server.mjs            → http://127.0.0.1:8080/ and the LIFF page at /liff/
 //                                    (PORT and DATA_DIR env override)
 //   import { startServer } from './www/server.mjs'; await startServer({ port: 0 })
@@ -42,6 +46,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { SealError, checkSealedBody, createRecipient } from './sealing.mjs';
 import { findLeaks, formExemption, loadScanner } from './leak-scan.mjs';
 import { checkReceipt, receiptExemption, receiptLedger } from './receipts.mjs';
@@ -72,6 +77,11 @@ const MIME_TYPES = {
   '.map': 'application/json; charset=utf-8',
   '.ts': 'text/plain; charset=utf-8',
 };
+
+// Served gzip-compressed when the request accepts it, as a deployment with static compression
+// serves them (level 9, what the size rows of `make bench` count); images other than SVG are
+// compressed already.
+const COMPRESSIBLE = /^(text\/|application\/(javascript|json|wasm)|image\/svg\+xml)/;
 
 // A consent receipt or a form submission is small; anything bigger is refused rather than stored.
 const MAX_BODY_BYTES = 64 * 1024;
@@ -252,17 +262,56 @@ async function sendFile(req, res, file) {
     return send(res, 404, 'Not Found');
   }
   const type = MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  res.writeHead(200, {
+  const headers = {
     ...securityHeaders(),
     'Content-Type': type,
-    'Content-Length': stat.size,
     // A demo under constant rebuilds: never serve a stale wasm next to fresh glue code.
     'Cache-Control': 'no-store',
-  });
+  };
+  if (COMPRESSIBLE.test(type)) {
+    headers.Vary = 'Accept-Encoding';
+    if (acceptsGzip(req)) {
+      const body = await gzippedFile(file, stat);
+      res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+      return res.end(req.method === 'HEAD' ? undefined : body);
+    }
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': stat.size });
   if (req.method === 'HEAD') return res.end();
   fs.createReadStream(file)
     .on('error', () => res.destroy())
     .pipe(res);
+}
+
+/**
+ * Whether the request's Accept-Encoding allows gzip: `gzip` (or `x-gzip`), or `*` when gzip is
+ * not named, with a q-value above 0. No header means identity only.
+ */
+function acceptsGzip(req) {
+  const header = req.headers['accept-encoding'];
+  if (typeof header !== 'string') return false;
+  const weights = new Map();
+  for (const part of header.split(',')) {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (!coding) continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    weights.set(coding.trim(), q ? Number.parseFloat(q.slice(2)) || 0 : 1);
+  }
+  const q = weights.get('gzip') ?? weights.get('x-gzip') ?? weights.get('*') ?? 0;
+  return q > 0;
+}
+
+// Compressed once per version of a file (its size and modification time), kept in memory: the
+// demo serves a few dozen files, rebuilt now and then.
+const gzipCache = new Map();
+
+async function gzippedFile(file, stat) {
+  const version = `${stat.size}:${stat.mtimeMs}`;
+  const cached = gzipCache.get(file);
+  if (cached?.version === version) return cached.body;
+  const body = gzipSync(await fsp.readFile(file), { level: 9 });
+  gzipCache.set(file, { version, body });
+  return body;
 }
 
 // `application/json`, alone or with a UTF-8 charset: the body is read as UTF-8 JSON, nothing else.
@@ -382,13 +431,17 @@ function securityHeaders() {
 
 /** A generated body (not a file) with the same headers as a served file. */
 function sendText(req, res, status, type, text) {
-  res.writeHead(status, {
-    ...securityHeaders(),
-    'Content-Type': type,
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-  });
-  res.end(req.method === 'HEAD' ? undefined : text);
+  const headers = { ...securityHeaders(), 'Content-Type': type, 'Cache-Control': 'no-store' };
+  let body = Buffer.from(text, 'utf8');
+  if (COMPRESSIBLE.test(type)) {
+    headers.Vary = 'Accept-Encoding';
+    if (acceptsGzip(req)) {
+      body = gzipSync(body, { level: 9 });
+      headers['Content-Encoding'] = 'gzip';
+    }
+  }
+  res.writeHead(status, { ...headers, 'Content-Length': body.length });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 function send(res, status, text = '', extraHeaders = {}) {

@@ -6,10 +6,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { test, before, after } from 'node:test';
 import { startServer } from '../../www/server.mjs';
 import { postJson, receiptFor } from './harness.mjs';
@@ -98,6 +100,53 @@ test('files are served with their MIME types', async () => {
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff', target);
     await res.arrayBuffer();
   }
+});
+
+// node:http, not fetch: fetch asks for gzip itself and decodes what comes back.
+function getRaw(target, headers = {}) {
+  return new Promise((resolve, reject) => {
+    http.get(server.url + target, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+test('JS, wasm and the policy go out gzip when the request accepts it, as they are otherwise', async () => {
+  const files = { '/app.js': path.join(REPO, 'www', 'app.js') };
+  if (fs.existsSync(path.join(REPO, 'pkg', 'mohprompt_privacy_bg.wasm'))) {
+    files['/pkg/mohprompt_privacy_bg.wasm'] = path.join(REPO, 'pkg', 'mohprompt_privacy_bg.wasm');
+    files['/pkg/mohprompt_privacy.js'] = path.join(REPO, 'pkg', 'mohprompt_privacy.js');
+  }
+  for (const [target, file] of Object.entries(files)) {
+    const onDisk = await fsp.readFile(file);
+    const gz = await getRaw(target, { 'Accept-Encoding': 'gzip, deflate, br' });
+    assert.equal(gz.status, 200, target);
+    assert.equal(gz.headers['content-encoding'], 'gzip', `${target} asked with gzip`);
+    assert.match(gz.headers.vary ?? '', /accept-encoding/i, `${target}: Vary`);
+    assert.equal(Number(gz.headers['content-length']), gz.body.length, `${target}: Content-Length is the gzip body's`);
+    assert.ok(gz.body.length < onDisk.length, `${target}: the gzip body is smaller than the file`);
+    assert.deepEqual(gunzipSync(gz.body), onDisk, `${target}: the gzip body is the file`);
+    assert.equal(gz.headers['content-security-policy'], SERVED_CSP, `${target}: CSP on the gzip answer`);
+
+    for (const headers of [{}, { 'Accept-Encoding': 'identity' }, { 'Accept-Encoding': 'gzip;q=0, br' }]) {
+      const plain = await getRaw(target, headers);
+      const asked = JSON.stringify(headers);
+      assert.equal(plain.status, 200, `${target} ${asked}`);
+      assert.equal(plain.headers['content-encoding'], undefined, `${target} ${asked}: identity`);
+      assert.match(plain.headers.vary ?? '', /accept-encoding/i, `${target} ${asked}: Vary`);
+      assert.deepEqual(plain.body, onDisk, `${target} ${asked}: the file as it is`);
+    }
+  }
+  const policy = await getRaw('/policy.json', { 'Accept-Encoding': 'gzip' });
+  assert.equal(policy.headers['content-encoding'], 'gzip', '/policy.json asked with gzip');
+  const identity = await getRaw('/policy.json');
+  assert.equal(identity.headers['content-encoding'], undefined, '/policy.json asked without gzip');
+  assert.deepEqual(JSON.parse(gunzipSync(policy.body)), JSON.parse(identity.body), '/policy.json: the same policy either way');
+  const icon = await getRaw('/favicon.svg', { 'Accept-Encoding': 'gzip' });
+  assert.equal(icon.headers['content-encoding'], 'gzip', '/favicon.svg asked with gzip');
 });
 
 test('/policy.json is policy/mohprompt.json with this server\'s sealing key as its only key', async () => {
