@@ -13,13 +13,12 @@
 //!   validation, minimisation, the operators values leave the browser with,
 //!   and the leak scan of free text;
 //! - [`seal`]: HPKE's key schedule and the compact form of sealed values;
+//! - [`session`]: what each click decides, what is asked again, the receipt
+//!   queue's backoff and the plan of a guarded submit, apart from the browser;
 //! - [`consent_mode`]: Google Consent Mode v2 signals derived from them;
 //! - [`i18n`]: Thai and English interface texts;
 //! - `web` (wasm32 only): the banner, storage, script gating and the JS API.
 #![deny(missing_docs, missing_debug_implementations)]
-// In the browser the crate needs no operating system: without std, panics
-// abort through our own handler and no formatting machinery is linked.
-#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
 
 extern crate alloc;
 
@@ -34,6 +33,7 @@ pub mod policy;
 pub mod receipt;
 pub mod scan;
 pub mod seal;
+pub mod session;
 
 #[cfg(target_arch = "wasm32")]
 mod web;
@@ -46,13 +46,6 @@ pub use web::seal as webcrypto;
 pub use web::{
     Privacy, format_thai_id, mask_value, normalize_thai_phone, scan_text, validate_thai_id,
 };
-
-/// A panic aborts: the module is stopped and its page code sees a trap.
-#[cfg(all(target_arch = "wasm32", feature = "panic-handler"))]
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
-}
 
 // Talc is a fraction of dlmalloc's size in wasm (measured in the README).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
