@@ -14,10 +14,13 @@
 //!   validation, minimisation, the operators values leave the browser with,
 //!   and the leak scan of free text;
 //! - [`seal`]: HPKE's key schedule and the compact form of sealed values;
+//! - [`session`]: what each click decides, what is asked again, the receipt
+//!   queue's backoff and the plan of a guarded submit, apart from the browser;
 //! - [`consent_mode`]: Google Consent Mode v2 signals derived from them;
 //! - [`i18n`]: Thai and English interface texts;
 //! - `web` (wasm32 only): the banner, storage, script gating and the JS API.
 #![deny(missing_docs, missing_debug_implementations)]
+
 extern crate alloc;
 
 pub mod consent;
@@ -31,6 +34,7 @@ pub mod policy;
 pub mod receipt;
 pub mod scan;
 pub mod seal;
+pub mod session;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

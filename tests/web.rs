@@ -164,8 +164,9 @@ fn a_bad_policy_is_refused_with_its_path() {
         options(&[("policy", broken.into()), ("storage", "memory".into())]).unchecked_into(),
     ))
     .expect_err("refused");
+    assert_eq!(code_of(&error), "policy_invalid");
     assert_eq!(
-        message_of(error.into()),
+        message_of(error),
         "categories[0].title.en: expected a string, found a number"
     );
     assert!(
@@ -197,8 +198,10 @@ fn a_short_hash_key_is_refused_without_showing_it() {
     };
     // Bytes of UTF-8, not characters: ten Thai letters are 30 bytes.
     for key in [&HASH_KEY[1..], "กขคฆงจฉชซฌ", ""] {
+        let error = start_with(key).expect_err("refused");
+        assert_eq!(code_of(&error), "options_invalid");
         assert_eq!(
-            message_of(start_with(key).expect_err("refused").into()),
+            message_of(error),
             "hashKey: expected a string of at least 32 bytes (UTF-8)"
         );
         assert!(
@@ -488,6 +491,18 @@ fn message_of(error: JsValue) -> String {
         .expect("an Error with a message")
 }
 
+/// The `code` of an error thrown or rejected to JS.
+fn code_of(error: &JsValue) -> String {
+    assert!(
+        error.is_instance_of::<js_sys::Error>(),
+        "an Error: {error:?}"
+    );
+    Reflect::get(error, &"code".into())
+        .unwrap()
+        .as_string()
+        .expect("an Error with a code")
+}
+
 /// The bundled policy with `keys` as given.
 fn policy_with_keys(keys: &JsValue) -> JsValue {
     let policy = js_sys::JSON::parse(MOHPROMPT_POLICY).unwrap();
@@ -516,6 +531,7 @@ async fn a_form_seals_each_identifier_and_never_the_same_way_twice() {
 
     let error = privacy.prepare_submission(form.clone().unchecked_into());
     assert!(error.is_err(), "prepareSubmission cannot seal");
+    assert_eq!(code_of(&error.unwrap_err()), "seal_required");
     let prepared = resolved(privacy.seal_submission(form.clone().unchecked_into()));
     let prepared = prepared.await.unwrap_or_else(|e| panic!("{e:?}"));
     let payload = Reflect::get(&prepared, &"payload".into()).unwrap();
@@ -566,8 +582,10 @@ async fn without_a_key_a_sealed_form_is_not_sent_and_says_why() {
         "<input name=national_id value='1234545678781'><button type=submit data-privacy-submit>Send</button>",
     );
     let refused = resolved(privacy.seal_submission(form.clone().unchecked_into())).await;
+    let refused = refused.unwrap_err();
+    assert_eq!(code_of(&refused), "seal_no_key");
     assert_eq!(
-        message_of(refused.unwrap_err()),
+        message_of(refused),
         "sealSubmission: the policy has no usable key to seal to"
     );
     privacy.attach_form(form.clone().unchecked_into()).unwrap();
@@ -582,6 +600,66 @@ async fn without_a_key_a_sealed_form_is_not_sent_and_says_why() {
         ),
         "said before anyone types"
     );
+    privacy.destroy();
+    form.remove();
+}
+
+#[wasm_bindgen_test]
+fn every_error_page_code_can_catch_carries_a_stable_code() {
+    let start_with = |pairs: &[(&str, JsValue)]| {
+        let mut all = vec![("storage", JsValue::from("memory"))];
+        all.extend(pairs.iter().cloned());
+        Privacy::start(Some(options(&all).unchecked_into()))
+    };
+    let refused = |pairs: &[(&str, JsValue)]| code_of(&start_with(pairs).expect_err("refused"));
+    assert_eq!(refused(&[("policy", "{".into())]), "policy_invalid");
+    assert_eq!(refused(&[("lang", "fr".into())]), "lang_unknown");
+    assert_eq!(refused(&[("storage", "disk".into())]), "options_invalid");
+    assert_eq!(refused(&[("receiptEndpoint", 5.into())]), "options_invalid");
+
+    let mut privacy = start("en");
+    let code = |result: Result<(), JsValue>| code_of(&result.expect_err("refused"));
+    assert_eq!(code(privacy.set("marketing", true)), "id_unknown");
+    assert_eq!(code(privacy.withdraw("service")), "id_not_asked");
+    let event = JsValue::from("click").unchecked_into();
+    assert_eq!(
+        code(privacy.on(event, js_sys::Function::new_no_args(""))),
+        "event_unknown"
+    );
+    let stranger = document().create_element("form").unwrap();
+    stranger.set_attribute("data-privacy-form", "nope").unwrap();
+    assert_eq!(
+        code(privacy.attach_form(stranger.clone().unchecked_into())),
+        "form_unknown"
+    );
+    let prepared = privacy.prepare_submission(stranger.unchecked_into());
+    assert_eq!(code_of(&prepared.expect_err("refused")), "form_unknown");
+    assert_eq!(
+        code_of(&mohprompt_privacy::mask_value("shoe_size", "42").expect_err("refused")),
+        "kind_unknown"
+    );
+    privacy.destroy();
+
+    // A deployment that keyed-hashes the national ID but set no key.
+    let policy = js_sys::JSON::parse(MOHPROMPT_POLICY).unwrap();
+    let register = Reflect::get(
+        &Reflect::get(&policy, &"forms".into()).unwrap(),
+        &"register".into(),
+    );
+    let fields: js_sys::Array = Reflect::get(&register.unwrap(), &"fields".into())
+        .unwrap()
+        .unchecked_into();
+    for field in fields.iter() {
+        if Reflect::get(&field, &"name".into()).unwrap() == "national_id" {
+            Reflect::set(&field, &"operator".into(), &"keyed_hash".into()).unwrap();
+        }
+    }
+    let mut privacy = start_with(&[("policy", policy)]).unwrap();
+    let form = register_form("<input name=national_id value='1234545678781'>");
+    let prepared = privacy.prepare_submission(form.clone().unchecked_into());
+    let error = prepared.expect_err("no key, no keyed hash");
+    assert_eq!(code_of(&error), "hash_key_missing");
+    assert!(message_of(error).contains("hashKey"));
     privacy.destroy();
     form.remove();
 }

@@ -5,7 +5,6 @@
 
 use super::store::device_storage;
 use crate::receipt::{ReceiptLog, is_uuid_v4, uuid_v4};
-use alloc::string::String;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::RequestInit;
@@ -34,11 +33,6 @@ pub fn with_first_argument(callback: &Function, arg: &JsValue) -> Function {
 pub const RECEIPTS_KEY: &str = "mp_receipts";
 /// Web Storage key of the device's pseudonymous id.
 pub const SUBJECT_KEY: &str = "mp_subject";
-
-/// The first retry waits this long; each failure doubles it up to [`MAX_RETRY_MS`].
-pub const FIRST_RETRY_MS: i32 = 1_000;
-/// The longest wait between retries.
-pub const MAX_RETRY_MS: i32 = 30_000;
 
 /// A fresh random UUID (crypto.getRandomValues through getrandom).
 pub fn random_uuid() -> String {

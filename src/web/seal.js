@@ -66,7 +66,8 @@ export async function hpkeSeal(kid, recipient, info, plaintext, aad, ephemeral) 
 
 /**
  * Seals each `[name, info, plaintext]` (strings) of `fields` into `target.payload[name]`, and resolves to
- * `target`; rejects with `failure` (never a value) when any cannot be sealed.
+ * `target`; rejects with `failure` (an Error made by the module, never holding a value) when any
+ * cannot be sealed.
  */
 export async function sealInto(target, kid, recipient, fields, failure) {
   try {
@@ -77,6 +78,6 @@ export async function sealInto(target, kid, recipient, fields, failure) {
     });
     return target;
   } catch {
-    throw new Error(failure);
+    throw failure;
   }
 }

@@ -6,7 +6,6 @@
 //! loopback address).
 
 use crate::seal::{self, SealError, SealKey};
-use alloc::string::String;
 use js_sys::{Array, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -32,7 +31,7 @@ extern "C" {
         kid: &str,
         recipient: &Uint8Array,
         fields: &Array,
-        failure: &str,
+        failure: &JsValue,
     ) -> Promise;
 }
 
@@ -50,15 +49,15 @@ pub fn unavailable(key: Option<&SealKey>) -> Option<SealError> {
 }
 
 /// Seals each `(field, value)` of form `form` to `key`, into
-/// `target.payload[field]`: a promise of `target`, or a rejection with the
-/// error `failure`. `Err` where sealing cannot start.
+/// `target.payload[field]`: a promise of `target`, or a rejection with
+/// `failure` (an `Error` with its code). `Err` where sealing cannot start.
 pub fn seal_fields(
     key: Option<&SealKey>,
     policy_version: &str,
     form: &str,
     fields: &[(String, String)],
     target: &JsValue,
-    failure: &str,
+    failure: &JsValue,
 ) -> Result<Promise, SealError> {
     if let Some(why) = unavailable(key) {
         return Err(why);

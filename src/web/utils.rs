@@ -1,12 +1,28 @@
 //! The identifier utilities of the JS API: plain functions over strings,
 //! for pages that check or show identifiers themselves.
 
+use super::boundary::{error, to_js};
 use crate::fields::FieldKind;
 use crate::scan::{self, FindingKind};
 use crate::{identifiers, masking};
-use alloc::string::String;
-use js_sys::{Array, Object, Reflect};
+use js_sys::Object;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// `scanText`'s result: the masked text and what was found where.
+#[derive(Serialize)]
+struct Scanned<'a> {
+    text: &'a str,
+    findings: Vec<Finding>,
+}
+
+/// One finding: its kind and UTF-16 indices, never the value.
+#[derive(Serialize)]
+struct Finding {
+    kind: &'static str,
+    start: u32,
+    end: u32,
+}
 
 /// Whether `s` is a valid Thai national ID (Thai digits, spaces and dashes accepted).
 #[wasm_bindgen(js_name = validateThaiId)]
@@ -33,9 +49,10 @@ fn string_or_null(s: Option<String>) -> JsValue {
 
 /// The display mask of `s` as a `kind` (`'national_id'`, `'phone'`,
 /// `'passport'`, `'email'`, any other field kind, or a finding kind of
-/// `scanText` such as `'national_id_unverified'`). Throws for an unknown kind.
+/// `scanText` such as `'national_id_unverified'`). Throws for an unknown
+/// kind (`code`: `kind_unknown`).
 #[wasm_bindgen(js_name = maskValue)]
-pub fn mask_value(kind: &str, s: &str) -> Result<String, JsError> {
+pub fn mask_value(kind: &str, s: &str) -> Result<String, JsValue> {
     let kind = FieldKind::ALL
         .into_iter()
         .find(|k| k.as_str() == kind)
@@ -45,7 +62,7 @@ pub fn mask_value(kind: &str, s: &str) -> Result<String, JsError> {
                 .find(|k| k.as_str() == kind)
                 .map(FindingKind::field_kind)
         })
-        .ok_or_else(|| JsError::new("maskValue: unknown kind"))?;
+        .ok_or_else(|| error("kind_unknown", "maskValue: unknown kind"))?;
     Ok(masking::mask(kind, s.trim()))
 }
 
@@ -58,7 +75,6 @@ pub fn mask_value(kind: &str, s: &str) -> Result<String, JsError> {
 #[wasm_bindgen(js_name = scanText)]
 pub fn scan_text(s: &str) -> Object {
     let scan = scan::scan_text(s);
-    let findings = Array::new();
     // Byte offsets to UTF-16 indices, walking the text once.
     let mut units = 0u32;
     let mut chars = s.char_indices().peekable();
@@ -72,15 +88,18 @@ pub fn scan_text(s: &str) -> Object {
         }
         units
     };
-    for f in &scan.findings {
-        let item = Object::new();
-        let _ = Reflect::set(&item, &"kind".into(), &f.kind.as_str().into());
-        let _ = Reflect::set(&item, &"start".into(), &index_of(f.start).into());
-        let _ = Reflect::set(&item, &"end".into(), &index_of(f.end).into());
-        findings.push(&item);
-    }
-    let out = Object::new();
-    let _ = Reflect::set(&out, &"text".into(), &scan.text.as_str().into());
-    let _ = Reflect::set(&out, &"findings".into(), &findings);
-    out
+    let findings = scan
+        .findings
+        .iter()
+        .map(|f| Finding {
+            kind: f.kind.as_str(),
+            start: index_of(f.start),
+            end: index_of(f.end),
+        })
+        .collect();
+    let scanned = Scanned {
+        text: &scan.text,
+        findings,
+    };
+    to_js(&scanned).unchecked_into()
 }

@@ -581,7 +581,7 @@ test('a field that cannot be sealed (the policy\'s key is not a point on P-256) 
   const stored = (await demo.storedSubmissions()).length;
   await fillForm(s, REGISTRATION);
   const sealing = await sealInPage(s);
-  assert.deepEqual(sealing, { rejected: 'sealSubmission: WebCrypto could not seal a field', isError: true }, 'sealSubmission with a key that is not a point');
+  assert.deepEqual(sealing, { rejected: 'sealSubmission: WebCrypto could not seal a field', isError: true, code: 'seal_failed' }, 'sealSubmission with a key that is not a point');
 
   const event = await s.submitAndWait();
   assert.equal(event.ok, false, 'privacy:submit detail.ok when nothing could be sealed');

@@ -294,12 +294,12 @@ export const SEALED_VALUE = /^hpke1\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]+)\.([
 
 /**
  * sealSubmission of a form in the page (the register form unless named): { resolved } (as
- * JSON) or { rejected } (the message, and whether it is an Error).
+ * JSON) or { rejected } (the message, whether it is an Error, and its code).
  */
 export function sealInPage(s, formSelector = SEL.form) {
   return s.page.evaluate((sel) => window.privacy.sealSubmission(document.querySelector(sel)).then(
     (r) => ({ resolved: JSON.parse(JSON.stringify(r)) }),
-    (err) => ({ rejected: String(err?.message ?? err), isError: err instanceof Error }),
+    (err) => ({ rejected: String(err?.message ?? err), isError: err instanceof Error, code: err?.code }),
   ), formSelector);
 }
 

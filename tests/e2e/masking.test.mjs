@@ -561,19 +561,20 @@ test('without a hashKey a keyed-hash field refuses: the form is not sent and say
       window.privacy.prepareSubmission(form);
       outcome.prepare = { threw: false };
     } catch (err) {
-      outcome.prepare = { threw: true, message: String(err?.message ?? err) };
+      outcome.prepare = { threw: true, message: String(err?.message ?? err), code: err?.code };
     }
     try {
       await window.privacy.sealSubmission(form);
       outcome.seal = { threw: false };
     } catch (err) {
-      outcome.seal = { threw: true, message: String(err?.message ?? err) };
+      outcome.seal = { threw: true, message: String(err?.message ?? err), code: err?.code };
     }
     return outcome;
   }, SEL.form);
   for (const [method, result] of Object.entries({ prepareSubmission: prepared.prepare, sealSubmission: prepared.seal })) {
     assert.equal(result.threw, true, `${method} prepared a payload with a keyed_hash field and no key`);
     assert.match(result.message, /hashKey/, `${method}'s error does not say that the hash key is missing: "${result.message}"`);
+    assert.equal(result.code, 'hash_key_missing', `${method}'s error code`);
   }
 
   const status = await submitRefused(s);
@@ -638,7 +639,7 @@ for (const name of ['national_id', 'passport', 'phone']) {
     await fillForm(s, REGISTRATION);
     await s.page.evaluate(() => window.privacy.set('contact', true));
     const sealing = await sealInPage(s);
-    assert.deepEqual(sealing, { rejected: 'sealSubmission: the policy has no usable key to seal to', isError: true }, 'sealSubmission after the fallback');
+    assert.deepEqual(sealing, { rejected: 'sealSubmission: the policy has no usable key to seal to', isError: true, code: 'seal_no_key' }, 'sealSubmission after the fallback');
     const event = await s.submitAndWait();
     assert.equal(event.ok, false, 'privacy:submit detail.ok after the fallback');
     assert.deepEqual(s.registerPosts(), [], `the form was posted after the fallback (${name} kept raw?)`);

@@ -52,6 +52,8 @@ const REASON = {
   insecure: 'sealing needs WebCrypto, which only a secure (https) page has',
   noKey: 'the policy has no usable key to seal to',
 };
+/** The stable `code` of each rejection, which page code matches on. */
+const CODE = { insecure: 'seal_no_webcrypto', noKey: 'seal_no_key' };
 
 // ----- helpers ----------------------------------------------------------------------------------
 
@@ -426,7 +428,7 @@ async function assertCannotSeal(t, why, { lang, origin, policy }) {
   await fillForm(s, REGISTRATION);
   await s.page.check(SEL.formPurpose('contact'));
   const direct = await sealInPage(s);
-  assert.deepEqual(direct, { rejected: `sealSubmission: ${REASON[why]}`, isError: true }, 'sealSubmission of the filled form');
+  assert.deepEqual(direct, { rejected: `sealSubmission: ${REASON[why]}`, isError: true, code: CODE[why] }, 'sealSubmission of the filled form');
 
   const stored = (await demo.storedSubmissions()).length;
   const event = await s.submitAndWait();

@@ -1,0 +1,95 @@
+//! The events the page hears: `on()` callbacks and `privacy:<event>` on
+//! `document`, with their details (`consent`, `change`, `receipt`,
+//! `submit`), which never hold a value the person typed.
+
+use super::boundary::to_js;
+use super::dom;
+use super::state::Shared;
+use js_sys::{Function, JSON};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::{CustomEvent, CustomEventInit};
+
+/// The events `on()` accepts.
+pub const EVENTS: [&str; 4] = ["consent", "change", "receipt", "submit"];
+
+/// `privacy:consent`: after every decision, and at start.
+#[derive(Serialize)]
+pub struct ConsentDetail<'a> {
+    /// How it was decided: `banner`, `privacy-centre`, `api`, `gpc`, `form:<id>`.
+    pub method: &'a str,
+    /// `decisions()` as it is now.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub decisions: JsValue,
+}
+
+/// `privacy:change`: after a decision that changed something.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeDetail<'a> {
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub decisions: JsValue,
+    /// The ids whose state changed.
+    pub changed: &'a [String],
+    /// A cookie category was withdrawn: its cookies were deleted, and only a
+    /// reload stops scripts that run already.
+    pub reload_required: bool,
+}
+
+/// `privacy:submit`: `{ form, ok, status, report }`, never a value.
+#[derive(Serialize)]
+pub struct SubmitDetail<'a> {
+    /// The form's policy id.
+    pub form: &'a str,
+    /// The receiver answered 2xx.
+    pub ok: bool,
+    /// Its HTTP status; 0 when nothing was sent or no answer came.
+    pub status: u16,
+    /// What was done to each control (see `prepareSubmission`).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub report: JsValue,
+}
+
+/// The report of a form that was not sent: `{ form }`.
+#[derive(Serialize)]
+pub struct Unsent<'a> {
+    /// The form's policy id.
+    pub form: &'a str,
+}
+
+/// Calls the `on()` callbacks of `event`, then dispatches `privacy:<event>`
+/// on document. Runs with no borrow held: page code may re-enter.
+pub fn emit(listeners: &[(String, Function)], event: &str, detail: &JsValue) {
+    for (name, callback) in listeners {
+        if name == event {
+            let _ = callback.call1(&JsValue::UNDEFINED, detail);
+        }
+    }
+    let init = CustomEventInit::new();
+    init.set_detail(detail);
+    let mut name = String::from("privacy:");
+    name.push_str(event);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(&name, &init) {
+        let _ = dom::document().dispatch_event(&event);
+    }
+}
+
+/// Tells the page about a new receipt: `privacy:receipt` with the receipt.
+pub fn announce_receipt(shared: &Shared, receipt_json: &str) {
+    let listeners = shared.borrow().listeners.clone();
+    if let Ok(detail) = JSON::parse(receipt_json) {
+        emit(&listeners, "receipt", &detail);
+    }
+}
+
+/// `privacy:submit` with `{ form, ok, status, report }`.
+pub fn announce_submit(shared: &Shared, id: &str, ok: bool, status: u16, report: JsValue) {
+    let detail = SubmitDetail {
+        form: id,
+        ok,
+        status,
+        report,
+    };
+    let listeners = shared.borrow().listeners.clone();
+    emit(&listeners, "submit", &to_js(&detail));
+}

@@ -1,0 +1,200 @@
+//! `Privacy.start`'s options: their TypeScript types, their serde form, and
+//! their checks, with the messages and codes page code sees.
+
+use super::boundary::error;
+use super::liff;
+use crate::i18n::Lang;
+use crate::masking;
+use crate::policy::{MOHPROMPT_POLICY, Policy, PolicyError};
+use js_sys::JSON;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `<form>` element.
+    #[wasm_bindgen(typescript_type = "HTMLFormElement")]
+    pub type HtmlFormElement;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** Options of `Privacy.start`; every one may be omitted. */
+export interface PrivacyOptions {
+  /** Policy object or JSON text; omitted: the bundled Mor Prom policy. */
+  policy?: object | string;
+  /** Interface language; omitted: liff.getLanguage(), <html lang>, navigator.language, else 'th'. */
+  lang?: 'th' | 'en';
+  /** Where consent receipts are POSTed (used by the consent-receipt feature). */
+  receiptEndpoint?: string;
+  /**
+   * The LIFF SDK object when running in a LINE mini-app (duck-typed). The
+   * module reads its language, whether it runs in LINE and on which OS, and,
+   * when the policy links requests to the LINE account, the userId from
+   * getContext() or the decoded ID token, which leaves only as its keyed hash
+   * and only with consent.
+   */
+  liff?: {
+    getLanguage?: () => string;
+    isInClient?: () => boolean;
+    getOS?: () => string;
+    getContext?: () => { userId?: string } | null;
+    getDecodedIDToken?: () => { sub?: string } | null;
+  };
+  /** Deployment key of the keyed-hash masking operator: at least 32 bytes (UTF-8), or start throws. */
+  hashKey?: string;
+  /**
+   * 'auto': a cookie mirrored in localStorage, sessionStorage where localStorage
+   * throws, memory where both do; 'memory': nothing persists.
+   */
+  storage?: 'auto' | 'memory';
+}
+/** State of each cookie category or purpose, by id. */
+export type Decisions = Record<string, 'granted' | 'denied' | 'unset' | 'notice'>;
+/** Events of `Privacy.on` (also dispatched on `document` as `privacy:<event>`). */
+export type PrivacyEvent = 'consent' | 'change' | 'receipt' | 'submit';
+/** The stable `code` of every `Error` the module throws or rejects with; messages may change. */
+export type PrivacyErrorCode =
+  | 'policy_invalid' | 'options_invalid' | 'lang_unknown' | 'form_unknown'
+  | 'id_unknown' | 'id_not_asked' | 'event_unknown' | 'kind_unknown'
+  | 'submission_refused' | 'hash_key_missing' | 'seal_required'
+  | 'seal_no_webcrypto' | 'seal_no_key' | 'seal_failed';
+/** An `Error` thrown or rejected by the module. */
+export interface PrivacyError extends Error {
+  code: PrivacyErrorCode;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Options of `Privacy.start`.
+    #[wasm_bindgen(typescript_type = "PrivacyOptions")]
+    pub type PrivacyOptions;
+    /// `{ [id]: state }`.
+    #[wasm_bindgen(typescript_type = "Decisions")]
+    pub type Decisions;
+    /// An event name.
+    #[wasm_bindgen(typescript_type = "PrivacyEvent")]
+    pub type PrivacyEvent;
+}
+
+/// `Privacy.start`'s options as given. Unknown options are ignored; a
+/// missing or `undefined` one is the default. Each is checked in `start`,
+/// with the messages the contract's tests read.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Options {
+    /// Policy object or JSON text.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    policy: JsValue,
+    lang: Option<Loose>,
+    receipt_endpoint: Option<Loose>,
+    /// The LIFF object, duck-typed.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    liff: JsValue,
+    hash_key: Option<Loose>,
+    storage: Option<Loose>,
+}
+
+/// A string option as given: text, or anything else (which each option
+/// treats as it always has: ignored, or refused with its own message).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Loose {
+    Text(String),
+    Other(IgnoredAny),
+}
+
+impl Loose {
+    fn text(option: &Option<Loose>) -> Option<&str> {
+        match option {
+            Some(Loose::Text(text)) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// The options, checked.
+pub struct Settings {
+    pub policy: Policy,
+    /// The policy text as loaded (receipts hash it).
+    pub policy_text: String,
+    pub lang: Lang,
+    /// `false` for `storage: 'memory'`.
+    pub persistent: bool,
+    pub hash_key: Option<Vec<u8>>,
+    /// Where receipts are POSTed.
+    pub endpoint: Option<String>,
+    /// The LIFF object, duck-typed; `undefined` outside LINE.
+    pub liff: JsValue,
+}
+
+impl Settings {
+    /// Reads and checks `options`; the error to throw where one cannot be used.
+    pub fn read(options: Option<PrivacyOptions>) -> Result<Settings, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let options: Options = if options.is_object() {
+            serde_wasm_bindgen::from_value(options)
+                .map_err(|_| error("options_invalid", "options: expected an object"))?
+        } else {
+            Options::default()
+        };
+        let (policy, policy_text) = load_policy(&options.policy)?;
+        let liff = &options.liff;
+        let lang = liff::choose_lang(Loose::text(&options.lang), liff)
+            .ok_or_else(|| error("lang_unknown", "lang: expected 'th' or 'en'"))?;
+        let invalid = |message: &str| error("options_invalid", message);
+        let persistent = match Loose::text(&options.storage) {
+            None | Some("auto") => true,
+            Some("memory") => false,
+            Some(_) => return Err(invalid("storage: expected 'auto' or 'memory'")),
+        };
+        let hash_key = match &options.hash_key {
+            Some(Loose::Text(key)) if key.len() >= masking::MIN_HASH_KEY_BYTES => {
+                Some(key.clone().into_bytes())
+            }
+            None => None,
+            // The message never holds the key.
+            _ => {
+                return Err(invalid(
+                    "hashKey: expected a string of at least 32 bytes (UTF-8)",
+                ));
+            }
+        };
+        let endpoint = match &options.receipt_endpoint {
+            Some(Loose::Text(url)) => Some(url.clone()),
+            None => None,
+            Some(Loose::Other(_)) => return Err(invalid("receiptEndpoint: expected a URL string")),
+        };
+
+        Ok(Settings {
+            policy,
+            policy_text,
+            lang,
+            persistent,
+            hash_key,
+            endpoint,
+            liff: options.liff,
+        })
+    }
+}
+
+/// The policy and the exact text it was read from (receipts hash it).
+fn load_policy(value: &JsValue) -> Result<(Policy, String), JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok((Policy::mohprompt(), MOHPROMPT_POLICY.to_owned()));
+    }
+    let refused = |e: PolicyError| error(e.code(), &e.message());
+    if let Some(text) = value.as_string() {
+        // JSON.parse, then serde-wasm-bindgen.
+        return Ok((Policy::from_json(&text).map_err(refused)?, text));
+    }
+    let text = JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    let deserializer = serde_wasm_bindgen::Deserializer::from(value.clone());
+    let policy = Policy::from_deserializer(deserializer).map_err(refused)?;
+    Ok((policy, text))
+}
