@@ -8,7 +8,6 @@ use crate::masking;
 use crate::policy::{MOHPROMPT_POLICY, Policy, PolicyError};
 use js_sys::JSON;
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -79,40 +78,28 @@ extern "C" {
     pub type PrivacyEvent;
 }
 
-/// `Privacy.start`'s options as given. Unknown options are ignored; a
-/// missing or `undefined` one is the default. Each is checked in `start`,
-/// with the messages the contract's tests read.
+/// `Privacy.start`'s options as given, each the JS value itself: a string
+/// option is read with `as_string`, so a value of any other type is ignored
+/// or refused with that option's own message. Unknown options are ignored;
+/// a missing, `undefined` or `null` one is the default. Each is checked in
+/// `start`, with the messages the contract's tests read.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 struct Options {
     /// Policy object or JSON text.
     #[serde(with = "serde_wasm_bindgen::preserve")]
     policy: JsValue,
-    lang: Option<Loose>,
-    receipt_endpoint: Option<Loose>,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    lang: JsValue,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    receipt_endpoint: JsValue,
     /// The LIFF object, duck-typed.
     #[serde(with = "serde_wasm_bindgen::preserve")]
     liff: JsValue,
-    hash_key: Option<Loose>,
-    storage: Option<Loose>,
-}
-
-/// A string option as given: text, or anything else (which each option
-/// treats as it always has: ignored, or refused with its own message).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Loose {
-    Text(String),
-    Other(IgnoredAny),
-}
-
-impl Loose {
-    fn text(option: &Option<Loose>) -> Option<&str> {
-        match option {
-            Some(Loose::Text(text)) => Some(text),
-            _ => None,
-        }
-    }
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    hash_key: JsValue,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    storage: JsValue,
 }
 
 /// The options, checked.
@@ -142,19 +129,17 @@ impl Settings {
         };
         let (policy, policy_text) = load_policy(&options.policy)?;
         let liff = &options.liff;
-        let lang = liff::choose_lang(Loose::text(&options.lang), liff)
+        let lang = liff::choose_lang(options.lang.as_string().as_deref(), liff)
             .ok_or_else(|| error("lang_unknown", "lang: expected 'th' or 'en'"))?;
         let invalid = |message: &str| error("options_invalid", message);
-        let persistent = match Loose::text(&options.storage) {
+        let persistent = match options.storage.as_string().as_deref() {
             None | Some("auto") => true,
             Some("memory") => false,
             Some(_) => return Err(invalid("storage: expected 'auto' or 'memory'")),
         };
-        let hash_key = match &options.hash_key {
-            Some(Loose::Text(key)) if key.len() >= masking::MIN_HASH_KEY_BYTES => {
-                Some(key.clone().into_bytes())
-            }
-            None => None,
+        let hash_key = match options.hash_key.as_string() {
+            Some(key) if key.len() >= masking::MIN_HASH_KEY_BYTES => Some(key.into_bytes()),
+            None if options.hash_key.is_null_or_undefined() => None,
             // The message never holds the key.
             _ => {
                 return Err(invalid(
@@ -162,10 +147,10 @@ impl Settings {
                 ));
             }
         };
-        let endpoint = match &options.receipt_endpoint {
-            Some(Loose::Text(url)) => Some(url.clone()),
-            None => None,
-            Some(Loose::Other(_)) => return Err(invalid("receiptEndpoint: expected a URL string")),
+        let endpoint = match options.receipt_endpoint.as_string() {
+            Some(url) => Some(url),
+            None if options.receipt_endpoint.is_null_or_undefined() => None,
+            None => return Err(invalid("receiptEndpoint: expected a URL string")),
         };
 
         Ok(Settings {
