@@ -345,6 +345,7 @@ pub(super) fn serde_error<E: fmt::Display>(error: serde_path_to_error::Error<E>)
         message = rest.to_owned();
     }
     // serde_json adds where in the text; a tree has no place to name.
+    #[cfg(not(target_arch = "wasm32"))]
     if let Some(at) = message.find(" at line ") {
         message.truncate(at);
     }
@@ -360,7 +361,9 @@ pub(super) fn serde_error<E: fmt::Display>(error: serde_path_to_error::Error<E>)
         String::from("unknown key")
     } else if let Some((found, expected)) = message
         .strip_prefix("invalid type: ")
-        .and_then(|rest| rest.rsplit_once(", expected "))
+        // What serde expects never holds a comma; what it found may.
+        .and_then(|rest| rest.rsplit_once(','))
+        .and_then(|(found, expected)| Some((found, expected.strip_prefix(" expected ")?)))
     {
         let mut problem = String::from("expected ");
         problem.push_str(json_type(expected));
