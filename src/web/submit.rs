@@ -15,6 +15,7 @@ use super::state::Shared;
 use super::typing;
 use crate::fields::{self, Refusal, Submission};
 use crate::masking::OperatorError;
+use crate::model::push_decimal;
 use crate::seal::SealError;
 use crate::session::{self, Action, Plan};
 use js_sys::{Function, JSON, Promise, Reflect};
@@ -145,7 +146,7 @@ pub fn on_submit(shared: &Shared, event: &Event, form: &Element, id: &str) {
     if let Some((first, _)) = problems.first() {
         let words = shared.borrow().lang.words();
         let mut message = String::from(words.to_correct[0]);
-        message.push_str(&problems.len().to_string());
+        push_decimal(&mut message, problems.len() as u64);
         message.push_str(words.to_correct[1]);
         form_status(form, &message);
         if let Some(control) = form::control(form, first) {
