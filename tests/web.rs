@@ -663,3 +663,85 @@ fn every_error_page_code_can_catch_carries_a_stable_code() {
     privacy.destroy();
     form.remove();
 }
+
+/// The browser reads a policy through `JSON.parse` and serde-wasm-bindgen,
+/// the CLI and the native tests through serde_json: the two must accept and
+/// refuse the same documents, and name the same path and problem. Every
+/// value of the bundled policy is replaced in turn by a value of another
+/// type, and both readers are given the same text.
+#[wasm_bindgen_test]
+fn the_browser_and_the_native_reader_agree_on_every_edited_value() {
+    use mohprompt_privacy::policy::Policy;
+    use serde_json::Value;
+
+    fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+        let children: Vec<(String, &Value)> = match value {
+            Value::Object(map) => map
+                .iter()
+                .map(|(k, v)| (k.replace('~', "~0").replace('/', "~1"), v))
+                .collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (key, child) in children {
+            let pointer = format!("{at}/{key}");
+            out.push(pointer.clone());
+            pointers(child, pointer, out);
+        }
+    }
+
+    let policy: Value = serde_json::from_str(MOHPROMPT_POLICY).unwrap();
+    let mut all = Vec::new();
+    pointers(&policy, String::new(), &mut all);
+    let replacements = [
+        Value::Null,
+        serde_json::json!(1.5),
+        serde_json::json!(""),
+        serde_json::json!([]),
+        serde_json::json!({}),
+    ];
+    let (mut accepted, mut refused) = (0, 0);
+    let mut disagreements = Vec::new();
+    for pointer in &all {
+        for replacement in &replacements {
+            let mut edited = policy.clone();
+            *edited.pointer_mut(pointer).unwrap() = replacement.clone();
+            let text = serde_json::to_string(&edited).unwrap();
+            let browser = Policy::from_json(&text)
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+            let native = serde_json::from_str::<Value>(&text)
+                .map_err(|e| e.to_string())
+                .and_then(|tree| {
+                    Policy::from_deserializer(tree)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                });
+            if browser != native {
+                disagreements.push(format!(
+                    "{pointer} = {replacement}: {browser:?} / {native:?}"
+                ));
+            }
+            if browser.is_ok() {
+                accepted += 1
+            } else {
+                refused += 1
+            }
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements, first: {:#?}",
+        disagreements.len(),
+        &disagreements[..disagreements.len().min(40)]
+    );
+    // The edits must reach both outcomes, or the comparison proves little.
+    assert!(
+        accepted > 0 && refused > all.len(),
+        "{accepted} accepted, {refused} refused"
+    );
+}

@@ -25,14 +25,15 @@ pub(super) struct RawPolicy {
     version: Str,
     controller: Obj<RawController>,
     policy_url: Str,
+    #[serde(deserialize_with = "list")]
     categories: Vec<Obj<RawCategory>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list")]
     purposes: Vec<Obj<RawPurpose>>,
     #[serde(default)]
     forms: Forms,
     #[serde(default, deserialize_with = "present")]
     line: Option<Obj<RawLine>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list")]
     keys: Vec<Obj<RawKey>>,
 }
 
@@ -66,9 +67,9 @@ struct RawCategory {
     revision: Revision,
     title: Obj<RawText>,
     description: Obj<RawText>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list")]
     cookies: Vec<Str>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list")]
     consent_mode: Vec<Str>,
     #[serde(default, deserialize_with = "present")]
     change_note: Option<Obj<RawText>>,
@@ -82,6 +83,7 @@ struct RawPurpose {
     revision: Revision,
     title: Obj<RawText>,
     description: Obj<RawText>,
+    #[serde(deserialize_with = "list")]
     fields: Vec<Str>,
     retention: Obj<RawText>,
     #[serde(default, deserialize_with = "present")]
@@ -91,12 +93,13 @@ struct RawPurpose {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawForm {
+    #[serde(deserialize_with = "list")]
     purposes: Vec<Str>,
     #[serde(default, deserialize_with = "present")]
     reason: Option<Str>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list")]
     groups: Vec<Obj<RawGroup>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "list")]
     fields: Vec<Obj<RawField>>,
 }
 
@@ -115,6 +118,7 @@ struct RawField {
     class: Str,
     #[serde(default, deserialize_with = "present")]
     group: Option<Str>,
+    #[serde(deserialize_with = "list")]
     purposes: Vec<Str>,
     why: Obj<RawText>,
     operator: Str,
@@ -162,8 +166,29 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Obj<T> {
                 T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Obj)
             }
         }
-        d.deserialize_map(Members(core::marker::PhantomData))
+        d.deserialize_any(Members(core::marker::PhantomData))
     }
+}
+
+/// An array. Read through `deserialize_any`, as [`Obj`] is, so that a value
+/// of another type is named by its JSON type in both readers:
+/// serde-wasm-bindgen's `deserialize_seq` would try to iterate it instead.
+fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    struct Items<T>(core::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Items<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+    d.deserialize_any(Items(core::marker::PhantomData))
 }
 
 /// A string with something in it besides spaces.
@@ -264,7 +289,7 @@ impl<'de> Deserialize<'de> for Forms {
                 Ok(Forms(forms))
             }
         }
-        d.deserialize_map(Entries)
+        d.deserialize_any(Entries)
     }
 }
 
@@ -394,6 +419,9 @@ fn json_type(serde: &str) -> &str {
         ("unit", "null"),
         ("null", "null"),
         ("Option", "null"),
+        // serde-wasm-bindgen names an array or an object by its Debug form.
+        ("JsValue([", "an array"),
+        ("JsValue(Object(", "an object"),
     ];
     words
         .into_iter()
