@@ -33,6 +33,14 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
     value.serialize(&serializer).unwrap_or_default()
 }
 
+/// `JSON.stringify(value)`; empty where it cannot be written.
+pub fn stringify(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
+}
+
 /// A JS `Error` with `message` and `code`.
 pub fn error(code: &str, message: &str) -> JsValue {
     let error = js_sys::Error::new(message);

@@ -81,19 +81,12 @@ fn save_preferences(shared: &Shared, set_all: Option<bool>) {
     let Some(dialog) = shared.borrow().page.dialog.clone() else {
         return;
     };
-    let Ok(switches) = dialog.query_selector_all(
+    let switches = dom::inputs(
+        &dialog,
         "input[data-privacy-category]:not([disabled]),input[data-privacy-purpose]",
-    ) else {
-        return;
-    };
+    );
     let mut toggles = Vec::new();
-    for i in 0..switches.length() {
-        let Some(switch) = switches
-            .item(i)
-            .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            continue;
-        };
+    for switch in switches {
         if let Some(all) = set_all {
             switch.set_checked(all);
         }

@@ -3,7 +3,7 @@
 //! and reference-table glue.
 
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement};
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
 /// The page's window and document. The module only runs in a page, so their
 /// absence is a programming error, not an input error.
@@ -59,4 +59,15 @@ pub fn focus(el: &Element) {
     if let Some(el) = el.dyn_ref::<HtmlElement>() {
         let _ = el.focus();
     }
+}
+
+/// The `<input>` elements under `root` that match `selector`, in document
+/// order; none when the selector is refused.
+pub fn inputs(root: &Element, selector: &str) -> Vec<HtmlInputElement> {
+    let Ok(found) = root.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|i| found.item(i)?.dyn_into::<HtmlInputElement>().ok())
+        .collect()
 }

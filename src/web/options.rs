@@ -1,12 +1,11 @@
 //! `Privacy.start`'s options: their TypeScript types, their serde form, and
 //! their checks, with the messages and codes page code sees.
 
-use super::boundary::error;
+use super::boundary::{error, stringify};
 use super::liff;
 use crate::i18n::Lang;
 use crate::masking;
 use crate::policy::{MOHPROMPT_POLICY, Policy, PolicyError};
-use js_sys::JSON;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -175,10 +174,7 @@ fn load_policy(value: &JsValue) -> Result<(Policy, String), JsValue> {
         // JSON.parse, then serde-wasm-bindgen.
         return Ok((Policy::from_json(&text).map_err(refused)?, text));
     }
-    let text = JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default();
+    let text = stringify(value);
     let deserializer = serde_wasm_bindgen::Deserializer::from(value.clone());
     let policy = Policy::from_deserializer(deserializer).map_err(refused)?;
     Ok((policy, text))

@@ -3,7 +3,7 @@
 //! then what the session plans — refuse, seal, or send — done in the page:
 //! the status line, the submit controls, the POST and its answer.
 
-use super::boundary::{error, to_js};
+use super::boundary::{error, stringify, to_js};
 use super::decide::decide;
 use super::dom;
 use super::events::{self, Unsent};
@@ -18,7 +18,7 @@ use crate::masking::OperatorError;
 use crate::model::push_decimal;
 use crate::seal::SealError;
 use crate::session::{self, Action, Plan};
-use js_sys::{Function, JSON, Promise, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event};
 
@@ -186,33 +186,20 @@ pub fn on_submit(shared: &Shared, event: &Event, form: &Element, id: &str) {
     }
 }
 
+/// A form's consent boxes, one per purpose it asks.
+const PURPOSE_BOXES: &str = "input[data-privacy-purpose]";
+
 /// `(purpose, ticked)` of each consent box of `form`.
 fn consent_boxes(form: &Element) -> Vec<(String, bool)> {
-    let mut boxes = Vec::new();
-    let Ok(inputs) = form.query_selector_all("input[data-privacy-purpose]") else {
-        return boxes;
-    };
-    for i in 0..inputs.length() {
-        let Some(input) = inputs
-            .item(i)
-            .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            continue;
-        };
-        let purpose = input
-            .get_attribute("data-privacy-purpose")
-            .unwrap_or_default();
-        boxes.push((purpose, input.checked()));
-    }
-    boxes
-}
-
-/// `JSON.stringify(value)`.
-fn stringify(value: &JsValue) -> String {
-    JSON::stringify(value)
-        .ok()
-        .and_then(|b| b.as_string())
-        .unwrap_or_default()
+    dom::inputs(form, PURPOSE_BOXES)
+        .into_iter()
+        .map(|input| {
+            let purpose = input
+                .get_attribute("data-privacy-purpose")
+                .unwrap_or_default();
+            (purpose, input.checked())
+        })
+        .collect()
 }
 
 /// Sends `body`, the submission of `form`: shows that it is on its way and
@@ -326,17 +313,8 @@ pub fn on_sent(shared: &Shared, form: &Element, outcome: &JsValue) {
 /// Ticks each consent box of `form` as its purpose now stands, in the
 /// markup too (`checked` attribute), so a form reset keeps the decisions.
 fn show_decisions(shared: &Shared, form: &Element) {
-    let Ok(boxes) = form.query_selector_all("input[data-privacy-purpose]") else {
-        return;
-    };
     let inner = shared.borrow();
-    for i in 0..boxes.length() {
-        let Some(input) = boxes
-            .item(i)
-            .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            continue;
-        };
+    for input in dom::inputs(form, PURPOSE_BOXES) {
         let purpose = input
             .get_attribute("data-privacy-purpose")
             .unwrap_or_default();
