@@ -9,6 +9,8 @@ cargo build --release --target wasm32-unknown-unknown
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name mohprompt_privacy \
   target/wasm32-unknown-unknown/release/mohprompt_privacy.wasm
+# An Error that says to call init() first, and typings a strict tsc accepts.
+node scripts/glue.mjs pkg/mohprompt_privacy.js pkg/mohprompt_privacy.d.ts
 
 # wasm-bindgen drops the target-features section, so name the features rustc
 # uses by default for wasm32; wasm-opt then strips names and producers. The

@@ -3,7 +3,7 @@
 //! (`options.rs`) and values go out through serde-wasm-bindgen; errors carry
 //! a `code` (`boundary.rs` lists them).
 
-use super::boundary::{error, to_js};
+use super::boundary::{error, no_dom, to_js};
 use super::decide::{after_decision, decide};
 use super::delivery::{self, Answers};
 use super::dialog;
@@ -29,6 +29,18 @@ use js_sys::{Array, Function, JSON, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+export interface Privacy {
+  /**
+   * Calls `callback(detail)` on each `event`, with that event's detail (the
+   * same as `privacy:<event>` on `document`). Throws for an event that does
+   * not exist (`event_unknown`).
+   */
+  on<E extends PrivacyEvent>(event: E, callback: (detail: PrivacyEventMap[E]) => void): void;
+}
+"#;
 
 /// The privacy module running in this page.
 #[wasm_bindgen]
@@ -56,9 +68,13 @@ impl Privacy {
     /// Loads the policy and stored decisions, applies them (gated scripts,
     /// Consent Mode) and shows the banner when a decision is due.
     /// Throws an `Error` naming the bad path when the policy is invalid
-    /// (`code`: `policy_invalid`), and for an invalid option
-    /// (`options_invalid`, `lang_unknown`).
+    /// (`code`: `policy_invalid`), for an invalid option
+    /// (`options_invalid`, `lang_unknown`), and where there is no page
+    /// (`no_dom`: Node, a worker).
     pub fn start(options: Option<PrivacyOptions>) -> Result<Privacy, JsValue> {
+        if dom::page_document().is_none() {
+            return Err(no_dom());
+        }
         let Settings {
             policy,
             policy_text,
@@ -261,7 +277,7 @@ impl Privacy {
     /// in the policy (`form_unknown`) or an operator cannot run here
     /// (`hash_key_missing`, `submission_refused`), and when a field it
     /// would send is sealed (`seal_required`): `sealSubmission` prepares those.
-    #[wasm_bindgen(js_name = prepareSubmission)]
+    #[wasm_bindgen(js_name = prepareSubmission, unchecked_return_type = "Submission")]
     pub fn prepare_submission(&self, form: HtmlFormElement) -> Result<JsValue, JsValue> {
         let form: Element = form.unchecked_into();
         let (id, submission) = submit::prepared(&self.shared, "prepareSubmission", &form)?;
@@ -280,7 +296,7 @@ impl Privacy {
     /// sent, where a field cannot be sealed: an insecure page has no
     /// WebCrypto (`seal_no_webcrypto`), the policy has no usable key
     /// (`seal_no_key`), or WebCrypto failed (`seal_failed`).
-    #[wasm_bindgen(js_name = sealSubmission)]
+    #[wasm_bindgen(js_name = sealSubmission, unchecked_return_type = "Promise<Submission>")]
     pub fn seal_submission(&self, form: HtmlFormElement) -> Promise {
         const METHOD: &str = "sealSubmission";
         let form: Element = form.unchecked_into();
@@ -298,6 +314,7 @@ impl Privacy {
     }
 
     /// The consent receipts recorded on this device, oldest first (at most 100).
+    #[wasm_bindgen(unchecked_return_type = "Receipt[]")]
     pub fn receipts(&self) -> Array {
         let json = self.shared.borrow().receipts.log.receipts_json();
         JSON::parse(&json)
@@ -331,7 +348,9 @@ impl Privacy {
     }
 
     /// Calls `callback(detail)` on each `event`. Throws for an event that
-    /// does not exist (`event_unknown`).
+    /// does not exist (`event_unknown`). Its TypeScript, with the detail
+    /// typed by event name, is in `TYPES`.
+    #[wasm_bindgen(skip_typescript)]
     pub fn on(&self, event: PrivacyEvent, callback: Function) -> Result<(), JsValue> {
         let name = JsValue::from(event).as_string().unwrap_or_default();
         if !EVENTS.contains(&name.as_str()) {

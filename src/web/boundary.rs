@@ -4,6 +4,9 @@
 //! does not), made here and nowhere else.
 //!
 //! The codes:
+//! - `init_required`: a call before `init()` or `initSync()` (thrown by the
+//!   glue, `scripts/glue.mjs`);
+//! - `no_dom`: `Privacy.start` where there is no page (Node, a worker);
 //! - `policy_invalid`: `Privacy.start`'s policy is not valid; the message names the path;
 //! - `options_invalid`: another option of `Privacy.start` is not valid
 //!   (`storage`, `hashKey`, `receiptEndpoint`, or the options are not an object);
@@ -46,4 +49,13 @@ pub fn error(code: &str, message: &str) -> JsValue {
     let error = js_sys::Error::new(message);
     let _ = Reflect::set(&error, &"code".into(), &code.into());
     error.into()
+}
+
+/// The error of `Privacy.start` where there is no page to run in.
+pub fn no_dom() -> JsValue {
+    error(
+        "no_dom",
+        "Privacy.start needs a web page (window and document); there is none here. \
+         In Node, only the string utilities run, after initSync.",
+    )
 }

@@ -2,15 +2,19 @@
 //! They are kept out of line: each inlined copy would carry its own string
 //! and reference-table glue.
 
+use super::boundary::no_dom;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
-/// The page's window and document. The module only runs in a page, so their
-/// absence is a programming error, not an input error.
+/// The page's document. `Privacy.start` refuses to run without one, so this
+/// throws `no_dom` only where page code kept a handle outside a page.
 pub fn document() -> Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .unwrap_or_else(|| unreachable!())
+    page_document().unwrap_or_else(|| wasm_bindgen::throw_val(no_dom()))
+}
+
+/// The page's window and document; `None` in Node or a worker.
+pub fn page_document() -> Option<Document> {
+    web_sys::window().and_then(|w| w.document())
 }
 
 /// `<tag class="class">`.

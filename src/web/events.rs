@@ -10,6 +10,49 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit};
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** How a decision was made: the banner, the preferences dialog, the API, Global Privacy Control, or a form's boxes (`form:<id>`). */
+export type CollectionMethod = 'banner' | 'privacy-centre' | 'api' | 'gpc' | `form:${string}`;
+/** `privacy:consent`: after every decision, and at start. */
+export interface ConsentDetail {
+  method: CollectionMethod;
+  /** `decisions()` as it is now. */
+  decisions: Decisions;
+}
+/** `privacy:change`: after a decision that changed something. */
+export interface ChangeDetail {
+  decisions: Decisions;
+  /** The ids whose state changed. */
+  changed: string[];
+  /** A cookie category was withdrawn: its cookies were deleted, and only a reload stops scripts that run already. */
+  reloadRequired: boolean;
+}
+/** The report of a form that was not sent. */
+export interface UnsentReport {
+  /** The form's policy id. */
+  form: string;
+}
+/** `privacy:submit`: after the guarded submit of a form, sent or not; never a value. */
+export interface SubmitDetail {
+  /** The form's policy id. */
+  form: string;
+  /** The receiver answered 2xx. */
+  ok: boolean;
+  /** Its HTTP status; 0 when nothing was sent or no answer came. */
+  status: number;
+  /** What was done to each control; only the form's id when nothing was sent. */
+  report: SubmissionReport | UnsentReport;
+}
+/** Each event's detail, by name: `on(name, callback)` passes it to the callback. */
+export interface PrivacyEventMap {
+  consent: ConsentDetail;
+  change: ChangeDetail;
+  receipt: Receipt;
+  submit: SubmitDetail;
+}
+"#;
+
 /// The events `on()` accepts.
 pub const EVENTS: [&str; 4] = ["consent", "change", "receipt", "submit"];
 

@@ -48,12 +48,15 @@ export interface PrivacyOptions {
    */
   storage?: 'auto' | 'memory';
 }
+/** The state of a cookie category or purpose: `notice` is a purpose that rests on another legal basis than consent. */
+export type DecisionState = 'granted' | 'denied' | 'unset' | 'notice';
 /** State of each cookie category or purpose, by id. */
-export type Decisions = Record<string, 'granted' | 'denied' | 'unset' | 'notice'>;
+export type Decisions = Record<string, DecisionState>;
 /** Events of `Privacy.on` (also dispatched on `document` as `privacy:<event>`). */
-export type PrivacyEvent = 'consent' | 'change' | 'receipt' | 'submit';
+export type PrivacyEvent = keyof PrivacyEventMap;
 /** The stable `code` of every `Error` the module throws or rejects with; messages may change. */
 export type PrivacyErrorCode =
+  | 'init_required' | 'no_dom'
   | 'policy_invalid' | 'options_invalid' | 'lang_unknown' | 'form_unknown'
   | 'id_unknown' | 'id_not_asked' | 'event_unknown' | 'kind_unknown'
   | 'submission_refused' | 'hash_key_missing' | 'seal_required'

@@ -9,6 +9,41 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::RequestInit;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** A purpose's legal basis (PDPA sections 19 and 24). */
+export type LegalBasis =
+  | 'consent' | 'contract' | 'legal_obligation' | 'public_task' | 'vital_interest'
+  | 'legitimate_interest';
+/**
+ * A consent receipt, as kept on the device, POSTed to `receiptEndpoint` and
+ * passed to `on('receipt')`: what was agreed to, under which policy, by
+ * which device pseudonym. It never holds anything the person typed.
+ */
+export interface Receipt {
+  version: 'mohprompt-receipt/1';
+  /** A random UUID v4; the receiver deduplicates by it. */
+  receipt_id: string;
+  /** ISO 8601, UTC, to the second. */
+  timestamp: string;
+  jurisdiction: 'TH';
+  collection_method: CollectionMethod;
+  /** The language the person saw. */
+  language: 'th' | 'en';
+  /** The device's pseudonymous id: a random UUID kept on the device. */
+  subject: string;
+  controller: { name: string; phone: string; email: string; website: string };
+  /** The policy the decision was made under: its version, the SHA-256 of its text as loaded, where it is published. */
+  policy: { version: string; sha256: string; url: string };
+  /** The ids whose state this decision changed. */
+  changed: string[];
+  /** Every purpose's state after it; `revision` is its content hash (eight hex digits). */
+  purposes: { id: string; legal_basis: LegalBasis; state: DecisionState; revision: string }[];
+  /** Every cookie category's state after it. */
+  cookie_categories: { id: string; state: 'granted' | 'denied' | 'unset'; revision: number }[];
+}
+"#;
+
 // Untyped views of a promise and a function: one plain callback for either
 // outcome, and `bind`, without a closure per request.
 #[wasm_bindgen]

@@ -10,6 +10,48 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** A field's declared kind (the policy's `kind`). */
+export type FieldKind =
+  | 'title' | 'given_name' | 'family_name' | 'sex' | 'date_of_birth' | 'national_id'
+  | 'passport' | 'nationality' | 'phone' | 'email' | 'address' | 'postal_code' | 'photo'
+  | 'free_text';
+/** How a declared field leaves the browser (the policy's `operator`). */
+export type MaskOperator = 'keep' | 'mask' | 'keyed_hash' | 'redact' | 'drop' | 'seal';
+/**
+ * What was done to a control: sent (after its operator), empty, denied (a
+ * purpose it serves is not allowed), dropped (its operator), or undeclared
+ * (not in the policy: never sent).
+ */
+export type FieldAction = 'sent' | 'empty' | 'denied' | 'dropped' | 'undeclared';
+/** One control of a submission's report: never its value. */
+export interface ReportField {
+  name: string;
+  /** Its declared kind; `null` when it is not declared. */
+  kind: FieldKind | null;
+  action: FieldAction;
+  /** How many identifiers the egress guard masked in its value. */
+  masked: number;
+  /** Its declared operator; `null` when it is not declared. */
+  operator: MaskOperator | null;
+}
+/** What a submission did to each control of the form, by name. */
+export interface SubmissionReport {
+  /** The form's policy id. */
+  form: string;
+  fields: ReportField[];
+  /** How many controls are not in the policy (never sent). */
+  undeclared: number;
+  undeclaredNames: string[];
+}
+/** What the guarded submit sends for a form (`payload`: name to value, each after its operator) and what it did to each control. */
+export interface Submission {
+  payload: Record<string, string>;
+  report: SubmissionReport;
+}
+"#;
+
 /// `{ payload, report }` of `prepareSubmission` and `sealSubmission`.
 #[derive(Serialize)]
 pub struct Prepared<'a> {

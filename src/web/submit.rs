@@ -307,7 +307,8 @@ pub fn on_sent(shared: &Shared, form: &Element, outcome: &JsValue) {
     }
     form_status(form, if ok { words.sent } else { words.send_failed });
     let id = form.get_attribute("data-privacy-form").unwrap_or_default();
-    events::announce_submit(shared, &id, ok, status, report.unwrap_or_default());
+    let report = report.unwrap_or_else(|| to_js(&Unsent { form: &id }));
+    events::announce_submit(shared, &id, ok, status, report);
 }
 
 /// Ticks each consent box of `form` as its purpose now stands, in the

@@ -9,6 +9,27 @@ use js_sys::Object;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/**
+ * What the leak scan finds: `national_id_unverified` is 13 digits in an ID's
+ * shape whose check digit fails.
+ */
+export type FindingKind = 'national_id' | 'national_id_unverified' | 'phone' | 'passport' | 'email';
+/** One finding: its kind and where it was, never the value. */
+export interface ScanFinding {
+  kind: FindingKind;
+  /** String indices into the scanned text (UTF-16, as JavaScript counts); `end` is exclusive. */
+  start: number;
+  end: number;
+}
+/** `scanText`'s result: the text with every finding masked, and the findings in order. */
+export interface ScanResult {
+  text: string;
+  findings: ScanFinding[];
+}
+"#;
+
 /// `scanText`'s result: the masked text and what was found where.
 #[derive(Serialize)]
 struct Scanned<'a> {
@@ -72,7 +93,7 @@ pub fn mask_value(kind: &str, s: &str) -> Result<String, JsValue> {
 /// whose check digit fails), `'phone'`, `'passport'` or `'email'`. `start` and `end` are
 /// string indices into `s` (UTF-16, as JavaScript counts); findings never
 /// carry the value.
-#[wasm_bindgen(js_name = scanText)]
+#[wasm_bindgen(js_name = scanText, unchecked_return_type = "ScanResult")]
 pub fn scan_text(s: &str) -> Object {
     let scan = scan::scan_text(s);
     // Byte offsets to UTF-16 indices, walking the text once.
