@@ -1,7 +1,9 @@
 // A TypeScript consumer of @mohprompt/privacy that uses every exported type, checked by strict
 // tsc (tsconfig.json: strict, skipLibCheck false, lib ES2022 + DOM + DOM.Iterable, bundler
 // resolution). Each `@ts-expect-error` line is misuse the types must refuse: tsc fails when one
-// is accepted, so a type weakened to `any` (or a detail typed loosely) fails the check.
+// is accepted, so a type weakened to `any` (or a detail typed loosely) fails the check. Results
+// are left to inference before they are misused: a variable annotated with the right type would
+// accept an `any` without a word.
 import init, {
   initSync,
   Privacy,
@@ -42,9 +44,12 @@ declare const wasmBytes: Uint8Array<ArrayBuffer>;
 
 export async function start(form: HTMLFormElement): Promise<Privacy> {
   const input: InitInput = new URL('https://example.org/mohprompt_privacy_bg.wasm');
-  const output: InitOutput = await init({ module_or_path: input });
+  const output = await init({ module_or_path: input });
   const memory: WebAssembly.Memory = output.memory;
-  void memory;
+  const same: InitOutput = output;
+  // @ts-expect-error: the output names only the memory
+  void output.start;
+  void memory, same;
   const sync: SyncInitInput = wasmBytes;
   initSync({ module: sync });
 
@@ -58,13 +63,18 @@ export async function start(form: HTMLFormElement): Promise<Privacy> {
   void badLang, badOption, badStorage;
 
   const privacy = Privacy.start(options);
-  const decisions: Decisions = privacy.decisions();
+  // @ts-expect-error: no such method
+  privacy.grantAll();
+  const decisions = privacy.decisions();
+  const typedDecisions: Decisions = decisions;
   const state: DecisionState | undefined = decisions['statistics'];
   // @ts-expect-error: a decision is one of four strings, not a boolean
   const wrongState: boolean = decisions['statistics'];
-  void state, wrongState;
+  void typedDecisions, state, wrongState;
   const granted: boolean = privacy.hasConsent('statistics');
-  void granted;
+  // @ts-expect-error: hasConsent is a boolean
+  const grantedText: string = privacy.hasConsent('statistics');
+  void granted, grantedText;
 
   privacy.on('consent', (detail) => {
     const method: CollectionMethod = detail.method;
@@ -108,9 +118,17 @@ export async function start(form: HTMLFormElement): Promise<Privacy> {
   privacy.on('consent', handlers.consent);
 
   privacy.attachForm(form);
-  const submission: Submission = privacy.prepareSubmission(form);
+  const submission = privacy.prepareSubmission(form);
+  const typedSubmission: Submission = submission;
   const payload: Record<string, string> = submission.payload;
-  const field: ReportField | undefined = submission.report.fields[0];
+  // @ts-expect-error: a payload value is a string
+  const count: number = submission.payload['national_id'];
+  // @ts-expect-error: the report is not a list
+  void submission.report.length;
+  void typedSubmission, count;
+  const field = submission.report.fields[0];
+  const typedField: ReportField | undefined = field;
+  void typedField, payload;
   if (field) {
     const kind: FieldKind | null = field.kind;
     const operator: MaskOperator | null = field.operator;
@@ -119,16 +137,19 @@ export async function start(form: HTMLFormElement): Promise<Privacy> {
     void field.value;
     void kind, operator, action;
   }
-  // @ts-expect-error: a payload value is a string
-  const count: number = payload['national_id'];
-  void count;
-  const sealed: Submission = await privacy.sealSubmission(form);
+  const sealing = privacy.sealSubmission(form);
   // @ts-expect-error: sealSubmission is a promise
-  void sealed.payload, privacy.sealSubmission(form).payload;
-  const receipts: Receipt[] = privacy.receipts();
+  void sealing.payload;
+  const sealed = await sealing;
+  const typedSealed: Submission = sealed;
+  // @ts-expect-error: a payload value is a string
+  const sealedCount: number = sealed.payload['national_id'];
+  void typedSealed, sealedCount;
+  const receipts = privacy.receipts();
+  const typedReceipts: Receipt[] = receipts;
   // @ts-expect-error: receipts are objects, not strings
-  const receiptTexts: string[] = privacy.receipts();
-  void receipts, receiptTexts;
+  const receiptTexts: string[] = receipts;
+  void typedReceipts, receiptTexts;
   privacy.set('statistics', true);
   privacy.withdraw('statistics');
   // @ts-expect-error: set takes a boolean
@@ -138,19 +159,32 @@ export async function start(form: HTMLFormElement): Promise<Privacy> {
 
 export function utilities(): void {
   const valid: boolean = validateThaiId('1-2345-45678-78-1');
+  // @ts-expect-error: validateThaiId is a boolean
+  const validText: string = validateThaiId('1-2345-45678-78-1');
   const formatted: string | null = formatThaiId('1234545678781');
   // @ts-expect-error: formatThaiId is null for an invalid ID
   const alwaysString: string = formatThaiId('1234545678781');
   const phone: string | null = normalizeThaiPhone('0812345678');
+  // @ts-expect-error: normalizeThaiPhone is null for what is not a Thai number
+  const alwaysPhone: string = normalizeThaiPhone('0812345678');
   const masked: string = maskValue('national_id', '1234545678781');
-  const scan: ScanResult = scanText('โทร 081 234 5678');
-  const finding: ScanFinding | undefined = scan.findings[0];
+  // @ts-expect-error: maskValue is a string
+  const maskedCount: number = maskValue('national_id', '1234545678781');
+  // @ts-expect-error: the kind is a string
+  maskValue(1, '1234545678781');
+  const scan = scanText('โทร 081 234 5678');
+  const typedScan: ScanResult = scan;
+  const finding = scan.findings[0];
+  const typedFinding: ScanFinding | undefined = finding;
   const findingKind: FindingKind | undefined = finding?.kind;
   // @ts-expect-error: a finding holds no value
   void finding?.value;
+  // @ts-expect-error: not a finding kind
+  const notAKind: FindingKind = 'national-id';
   // @ts-expect-error: the scan result's text is a string
   const scannedLength: number = scan.text;
-  void valid, formatted, alwaysString, phone, masked, findingKind, scannedLength;
+  void valid, validText, formatted, alwaysString, phone, alwaysPhone, masked, maskedCount;
+  void typedScan, typedFinding, findingKind, notAKind, scannedLength;
 }
 
 export function handle(error: unknown): PrivacyErrorCode | undefined {
