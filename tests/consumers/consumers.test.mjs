@@ -43,6 +43,13 @@ const SNIPPETS = [
 
 function readSnippets() {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  // Every code block of "From npm" is one the tests run: none without its marker.
+  const [from, to] = ['\n### From npm\n', "\n### On the demo's pages\n"].map((heading) => readme.indexOf(heading));
+  assert.ok(from >= 0 && to > from, 'README.md: no "### From npm" part before "### On the demo\'s pages"');
+  const part = readme.slice(from, to);
+  for (const [block] of part.matchAll(/^.*\n```[a-z]+\n/gm)) {
+    assert.match(block, /^<!-- consumer: /, `README.md: a code block in "From npm" is run by no test: ${block}`);
+  }
   const snippets = new Map();
   for (const [, names, body] of readme.matchAll(/<!-- consumer: ([^>]*?) -->\n```[a-z]*\n([\s\S]*?)\n```\n/g)) {
     for (const name of names.split(/\s+/)) {
