@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds pkg/: the wasm module and its JS glue (wasm-bindgen --target web),
-# shrunk with wasm-opt -Oz, the stylesheet, and package.json from pkg.json.
+# shrunk with wasm-opt -Oz, the stylesheet, package.json from pkg.json, the
+# README and the licences; checks the file list of the npm tarball.
 # Prints the raw and gzip bytes of what a page loads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +51,14 @@ node -e '
   fs.writeFileSync("pkg/package.json", JSON.stringify(manifest, null, 2) + "\n");
 '
 rm -f pkg/.gitignore
+# What npm shows on the package's page, and the two licences (MIT OR Apache-2.0).
+cp README.md LICENSE-MIT LICENSE-APACHE pkg/
+
+# The tarball holds exactly these files: a file missing from pkg.json's "files"
+# (or a stray one, such as the snippets folder) stops the build here, not an app.
+node scripts/check-pack.mjs pkg \
+  LICENSE-APACHE LICENSE-MIT README.md mohprompt_privacy.d.ts mohprompt_privacy.js \
+  mohprompt_privacy_bg.wasm package.json privacy.css
 
 node scripts/sizes.mjs
 

@@ -3,7 +3,7 @@
 # is already there. Safe to run again and again; `make` runs it first.
 #   scripts/setup.sh build   wasm32 target, wasm-bindgen CLI, npm packages
 #   scripts/setup.sh test    the above, plus Chromium, Firefox ESR, WebKitGTK (with Xvfb) and
-#                            their drivers, cargo-fuzz
+#                            their drivers, cargo-fuzz, and the consumer tests' npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +30,13 @@ if ! cmp -s package-lock.json node_modules/.installed-from-lock 2>/dev/null; the
 fi
 
 if [ "$need" = test ]; then
+  # The consumer tests' own build tools (Vite, webpack, esbuild, TypeScript), pinned by their
+  # own lock file, the same way: npm ci when node_modules was not installed from that lock.
+  if ! cmp -s tests/consumers/package-lock.json tests/consumers/node_modules/.installed-from-lock 2>/dev/null; then
+    say "installing the consumer tests' npm packages (tests/consumers/)"
+    (cd tests/consumers && npm ci --no-audit --no-fund)
+    cp tests/consumers/package-lock.json tests/consumers/node_modules/.installed-from-lock
+  fi
   # The fuzz targets build with the nightly toolchain (installed on these machines).
   if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "setup: the fuzz targets need the nightly toolchain (rustup toolchain install nightly)" >&2

@@ -27,6 +27,9 @@ node scripts/check-size.mjs
 step "normalizeThaiPhone against libphonenumber's Thai metadata (Node, pkg/)"
 node --test tests/node/
 
+step "the package as users install it: npm pack, Vite, webpack, esbuild, a plain page, Node, strict tsc"
+node --test tests/consumers/consumers.test.mjs
+
 step "DOM tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --target wasm32-unknown-unknown --no-default-features --test web
