@@ -4,7 +4,8 @@
 // app, an esbuild app and a plain <script type="module"> page, each built with the tools pinned in
 // tests/consumers/package-lock.json, served, and driven in headless Chromium (the banner shows,
 // accept all, reload: no banner and the categories granted; a form attached and its submission
-// prepared with the national ID masked); the Node snippet (the string utilities after initSync,
+// prepared with the national ID masked); the LIFF mini-app's script, built with Vite against
+// LINE's mock; the Node snippet (the string utilities after initSync,
 // no_dom from Privacy.start); and strict tsc on typed.ts, a consumer of every exported type.
 //
 // A file left out of pkg.json's "files" is missing from the tarball and breaks the apps; a README
@@ -38,6 +39,7 @@ const SNIPPETS = [
   'webpack/main.js', 'webpack/webpack.config.js', 'webpack/build.sh',
   'esbuild/main.js', 'esbuild/build.sh',
   'plain/index.html',
+  'liff/main.js',
   'node/utilities.mjs',
 ];
 
@@ -128,7 +130,7 @@ before(async () => {
   }
 
   for (const [name, text] of snippets) write(path.join(work, name), text);
-  for (const app of ['vite', 'webpack', 'esbuild', 'plain']) {
+  for (const app of ['vite', 'webpack', 'esbuild', 'plain', 'liff']) {
     write(path.join(work, app, 'policy.json'), JSON.stringify(policy));
   }
   // webpack's and esbuild's pages are Vite's, loading the bundle from dist/.
@@ -139,12 +141,39 @@ before(async () => {
     '<link rel="stylesheet" href="/dist/main.css">\n  <script type="module" src="/dist/main.js"></script>');
   write(path.join(work, 'webpack/index.html'), bundled);
   write(path.join(work, 'esbuild/index.html'), bundled);
+  writeLiffApp(page);
   // The typed consumer.
   fs.mkdirSync(path.join(work, 'typed'));
   for (const file of ['typed.ts', 'tsconfig.json']) fs.copyFileSync(path.join(HERE, file), path.join(work, 'typed', file));
 
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 });
+
+/**
+ * The LIFF app: the README's page and LIFF script, the LIFF SDK from this folder's lock, and a
+ * Vite config of the test's own that puts LINE's mock (@line/liff-mock) behind `@line/liff`, as
+ * the LINE app: Thai, iOS, in the client (the page itself is in English).
+ */
+function writeLiffApp(page) {
+  write(path.join(work, 'liff/index.html'), page);
+  fs.symlinkSync(path.join(TOOLS, '@line'), path.join(work, 'node_modules/@line'));
+  write(path.join(work, 'liff/line-app.js'), `// LINE's app, as its mock: liff.init always runs mocked.
+import liff from ${JSON.stringify(path.join(TOOLS, '@line/liff/index.mjs'))};
+import { LiffMockPlugin } from '@line/liff-mock';
+
+liff.use(new LiffMockPlugin());
+const init = liff.init.bind(liff);
+liff.init = async (config) => {
+  await init({ ...config, mock: true });
+  liff.$mock.set((p) => ({ ...p, isInClient: true, getOS: 'ios', getLanguage: 'th-TH' }));
+};
+export default liff;
+`);
+  write(path.join(work, 'liff/vite.config.js'), `export default {
+  resolve: { alias: [{ find: /^@line\\/liff$/, replacement: ${JSON.stringify(path.join(work, 'liff/line-app.js'))} }] },
+};
+`);
+}
 
 after(async () => {
   await browser?.close();
@@ -188,7 +217,7 @@ const FORM = 'form[data-privacy-form="signup"]';
  * What a visitor does on the app at `site`: sees the banner, accepts all, reloads (no banner,
  * every category granted), fills the form; then prepareSubmission masks the national ID.
  */
-async function visit(site) {
+async function visit(site, { banner = async () => {} } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT_MS);
@@ -205,6 +234,7 @@ async function visit(site) {
     // The package's stylesheet reached the page: the banner is fixed to the bottom.
     assert.equal(await page.locator(BANNER).evaluate((el) => getComputedStyle(el).position), 'fixed',
       'the banner is not styled: privacy.css did not reach the page');
+    await banner(page);
     await page.click(`${BANNER} [data-privacy-action="accept-all"]`);
     await page.locator(BANNER).waitFor({ state: 'hidden' });
 
@@ -263,4 +293,16 @@ test('esbuild: the README app (wasm URL from the file loader) builds and runs', 
 
 test('a plain <script type="module"> page importing the installed files runs', async () => {
   await visit(await serve(work, { '/': path.join(work, 'plain/index.html'), '/policy.json': path.join(work, 'plain/policy.json') }));
+});
+
+test('LIFF: the README mini-app script, built with Vite, runs in LINE (its mock) as a bottom sheet', async () => {
+  await runShell(path.join(work, 'liff'), snippets.get('vite/build.sh'));
+  await visit(await serve(path.join(work, 'liff/dist')), {
+    banner: async (page) => {
+      const banner = page.locator(BANNER);
+      assert.equal(await banner.getAttribute('data-privacy-layout'), 'sheet', 'in LINE the banner is a bottom sheet');
+      assert.equal(await banner.getAttribute('data-privacy-os'), 'ios', 'the OS LIFF reports');
+      assert.equal(await banner.getAttribute('lang'), 'th', 'the language LIFF reports, not the page\'s');
+    },
+  });
 });
