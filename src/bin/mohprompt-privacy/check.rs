@@ -8,6 +8,7 @@
 
 use crate::Format;
 use crate::failure::{Failure, print_json, read_text};
+use crate::keys::{KeyEntry, policy_keys};
 use clap::Parser;
 use mohprompt_privacy::fields::FieldClass;
 use mohprompt_privacy::policy::{Policy, PolicyError};
@@ -152,9 +153,9 @@ fn summary(policy: &Policy, text: &str) -> Summary {
     // loader has checked already, and are read back from the document.
     let sealing = policy.seal_key.as_ref().map(|k| k.kid.as_str());
     let mut seals_marked = false;
-    let keys = listed_keys(text)
+    let keys = policy_keys(text)
         .into_iter()
-        .map(|(kid, suite)| {
+        .map(|KeyEntry { kid, suite, .. }| {
             let seals = !seals_marked
                 && Some(kid.as_str()) == sealing
                 && suite == mohprompt_privacy::seal::SUITE;
@@ -169,26 +170,6 @@ fn summary(policy: &Policy, text: &str) -> Summary {
         forms,
         keys,
     }
-}
-
-/// `(kid, suite)` of each entry of the document's `keys`, in order.
-pub fn listed_keys(text: &str) -> Vec<(String, String)> {
-    let tree: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-    let entries = tree.get("keys").and_then(|k| k.as_array());
-    entries
-        .into_iter()
-        .flatten()
-        .map(|entry| {
-            let part = |name: &str| {
-                entry
-                    .get(name)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            (part("kid"), part("suite"))
-        })
-        .collect()
 }
 
 fn print_text(file: &str, problems: &[Problem], summary: Option<&Summary>) {

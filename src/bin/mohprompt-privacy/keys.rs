@@ -10,7 +10,6 @@
 //!   backend can still tell whose values it holds). Only the `keys` array of
 //!   the file is rewritten, and the result must load as the browser loads it.
 
-use crate::check::listed_keys;
 use crate::failure::{Failure, read_text};
 use clap::{Parser, Subcommand};
 use hpke::{Kem as _, Serializable};
@@ -72,6 +71,17 @@ pub fn run(command: &Command) -> Result<(), Failure> {
         Command::New(args) => new(args),
         Command::Add(args) => add(args),
     }
+}
+
+/// The entries of a policy's `keys`, in order; empty where the text has
+/// none it can read (the loader has refused such a policy already).
+pub fn policy_keys(text: &str) -> Vec<KeyEntry> {
+    #[derive(Deserialize)]
+    struct Top {
+        #[serde(default)]
+        keys: Vec<KeyEntry>,
+    }
+    serde_json::from_str::<Top>(text).map_or_else(|_| Vec::new(), |top| top.keys)
 }
 
 /// Whether a kid is what the policy loader takes.
@@ -153,8 +163,8 @@ fn add(args: &AddArgs) -> Result<(), Failure> {
             e,
         )
     })?;
-    let listed = listed_keys(&text);
-    if listed.iter().any(|(kid, _)| *kid == entry.kid) {
+    let listed = policy_keys(&text);
+    if listed.iter().any(|k| k.kid == entry.kid) {
         return Err(Failure::CannotRun(format!(
             "{}: kid \"{}\" is listed already; a new key needs a new kid",
             args.policy.display(),
