@@ -11,6 +11,7 @@
 //!   the file is rewritten, and the result must load as the browser loads it.
 
 use crate::failure::{Failure, read_text};
+use crate::sealed::Kem;
 use clap::{Parser, Subcommand};
 use hpke::{Kem as _, Serializable};
 use mohprompt_privacy::policy::Policy;
@@ -21,8 +22,6 @@ use serde_json::value::RawValue;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-type Kem = hpke::kem::DhP256HkdfSha256;
 
 /// `keys`' subcommands.
 #[derive(Debug, Subcommand)]

@@ -7,7 +7,8 @@
 //!   half to a policy (newest first);
 //! - [`open`]: opens `hpke1.<kid>.<enc>.<ct>` sealed values with the RustCrypto
 //!   `hpke` crate, a second implementation beside the browser's WebCrypto one;
-//! - [`scan`]: the browser's leak scan over a text or JSON-lines file.
+//! - [`scan`]: the browser's leak scan over a text or JSON-lines file;
+//! - [`sealed`]: the sealed-value format and HPKE's open, which `open` uses.
 //!
 //! Exit codes, as grep has them: 0 all good, 1 the input was judged and
 //! found wanting (a policy problem, a finding, a value refused), 2 the
@@ -19,6 +20,7 @@ mod failure;
 mod keys;
 mod open;
 mod scan;
+mod sealed;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
