@@ -8,13 +8,14 @@ step "format"
 cargo fmt --check
 
 step "lints (host and wasm32)"
-cargo clippy --all-targets -- -D warnings
+# --features cli: the command-line tool (src/bin/mohprompt-privacy/) and its tests too.
+cargo clippy --all-targets --features cli -- -D warnings
 # The wasm tests link std, which brings its own panic handler.
 cargo clippy --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
-step "native unit tests"
-cargo test
+step "native unit tests (with the command-line tool)"
+cargo test --features cli
 
 step "docs without warnings (host and wasm32)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
