@@ -1,6 +1,7 @@
 //! The privacy policy as data: controller, cookie categories, and (in later
 //! versions) purposes and form fields. One JSON document, validated when
-//! loaded; a bad document is refused with the path of the first bad value.
+//! loaded; a bad document is refused with the path of the first bad value
+//! ([`Policy::check_json`], natively: of every bad value validation finds).
 
 use crate::fields::{Field, FieldGroup};
 pub(crate) use crate::model::push_decimal;
@@ -234,7 +235,8 @@ pub struct LineLink {
 }
 
 impl Policy {
-    /// Parses and validates a policy document.
+    /// Parses and validates a policy document; a bad one is refused with
+    /// its first problem (all of them: [`Policy::check_json`]).
     ///
     /// ```
     /// use mohprompt_privacy::policy::{Policy, MOHPROMPT_POLICY};
@@ -247,6 +249,28 @@ impl Policy {
     /// ```
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
+        Policy::check_json(text).map_err(first)
+    }
+
+    /// Parses and validates a policy document, refusing it with every
+    /// problem validation finds, each with its path, in the document's
+    /// order: what `mohprompt-privacy check` prints. A value of the wrong
+    /// type, a missing or an unknown key (serde's part) is reported alone,
+    /// as serde stops there; the checks after it (ids, links, cross
+    /// references, keys) go on past a bad value, skipping only what depends
+    /// on it. Native only: the browser needs the first problem.
+    ///
+    /// ```
+    /// use mohprompt_privacy::policy::{Policy, MOHPROMPT_POLICY};
+    /// let broken = MOHPROMPT_POLICY
+    ///     .replacen("\"2026.11-1\"", "\"2026 11\"", 1)
+    ///     .replacen("\"https://", "\"javascript://", 1);
+    /// let problems = Policy::check_json(&broken).unwrap_err();
+    /// let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    /// assert_eq!(paths, ["version", "controller.website"]);
+    /// ```
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn check_json(text: &str) -> Result<Policy, Vec<PolicyError>> {
         let tree: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             // serde_json counts lines and columns; the byte is what it had read.
             let line_start: usize = text
@@ -264,12 +288,12 @@ impl Policy {
                 let end = message.find(" at line ").unwrap_or(message.len());
                 problem.push_str(&message[..end]);
             }
-            PolicyError {
+            alloc::vec![PolicyError {
                 path: String::new(),
                 problem,
-            }
+            }]
         })?;
-        Policy::from_deserializer(tree)
+        Policy::load(tree)
     }
 
     /// Parses and validates a policy document: in the browser the text goes
@@ -300,8 +324,14 @@ impl Policy {
     pub fn from_deserializer<'de, D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Policy, PolicyError> {
-        let raw: load::Obj<load::RawPolicy> =
-            serde_path_to_error::deserialize(deserializer).map_err(load::serde_error)?;
+        Policy::load(deserializer).map_err(first)
+    }
+
+    /// Reads the document with serde (which stops at its first error), then
+    /// validates it: every problem found, in the document's order.
+    fn load<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Policy, Vec<PolicyError>> {
+        let raw: load::Obj<load::RawPolicy> = serde_path_to_error::deserialize(deserializer)
+            .map_err(|e| alloc::vec![load::serde_error(e)])?;
         load::validate(raw.0)
     }
 
@@ -352,6 +382,14 @@ impl Policy {
             (None, None) => None,
         }
     }
+}
+
+/// The first of a refused document's problems (there is always one).
+fn first(problems: Vec<PolicyError>) -> PolicyError {
+    problems
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| unreachable!())
 }
 
 /// A policy value that is missing, of the wrong type, or out of bounds.
@@ -1001,6 +1039,126 @@ mod tests {
             let err = Policy::from_json(&text).unwrap_err();
             assert_eq!(err.to_string(), expected);
             assert_eq!(err.code(), "policy_invalid");
+        }
+    }
+
+    /// `check`'s view: every problem at once (native only, as is
+    /// [`Policy::check_json`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod every_problem {
+        use super::*;
+
+        /// Every problem [`Policy::check_json`] reports, as `path: problem`.
+        fn problems(edits: &[(&str, &str)]) -> Vec<String> {
+            let mut text = MINIMAL.to_owned();
+            for (from, to) in edits {
+                let edited = text.replacen(from, to, 1);
+                assert_ne!(edited, text, "the edit to {to} did not apply");
+                text = edited;
+            }
+            let refused = Policy::check_json(&text).unwrap_err();
+            refused.iter().map(PolicyError::to_string).collect()
+        }
+
+        #[test]
+        fn every_independent_problem_is_reported_with_its_path_in_document_order() {
+            let found = problems(&[
+                (r#""2026.11-1""#, r#""2026 11""#),
+                (r#""_ga_*""#, r#""bad;name""#),
+                (
+                    r#""Reminders"}, "operator": "mask""#,
+                    r#""Reminders"}, "operator": "hide""#,
+                ),
+            ]);
+            assert_eq!(
+                found,
+                [
+                    "version: use 1 to 32 of A-Z a-z 0-9 . _ -",
+                    "categories[2].cookies[1]: not a cookie name (a trailing * matches a prefix)",
+                    "forms.register.fields[2].operator: expected keep, mask, keyed_hash, redact, drop or seal",
+                ]
+            );
+            // The browser's path reports the first of them, as it always did.
+            let text = MINIMAL
+                .replacen(r#""2026.11-1""#, r#""2026 11""#, 1)
+                .replacen(r#""_ga_*""#, r#""bad;name""#, 1);
+            assert_eq!(
+                Policy::from_json(&text).unwrap_err().to_string(),
+                "version: use 1 to 32 of A-Z a-z 0-9 . _ -"
+            );
+        }
+
+        #[test]
+        fn problems_inside_one_item_are_all_reported_and_its_siblings_are_still_checked() {
+            let found = problems(&[
+                (r#""id": "preferences""#, r#""id": "Prefs""#),
+                (
+                    r#""consent_mode": ["analytics_storage"]"#,
+                    r#""consent_mode": ["analytics"]"#,
+                ),
+                (
+                    r#""kind": "phone", "class": "optional""#,
+                    r#""kind": "telephone", "class": "maybe""#,
+                ),
+            ]);
+            assert_eq!(
+                found,
+                [
+                    "categories[1].id: use 1 to 32 of a-z 0-9 _",
+                    "categories[2].consent_mode[0]: not a Consent Mode v2 signal",
+                    "forms.register.fields[2].kind: not a field kind",
+                    "forms.register.fields[2].class: expected required, optional or one_of",
+                ]
+            );
+        }
+
+        #[test]
+        fn what_follows_from_a_bad_value_is_not_reported_again() {
+            // A purpose with an unknown legal basis is still the form's purpose
+            // and a consent purpose for the checks after it.
+            let found = problems(&[
+                (r#""legal_basis": "consent""#, r#""legal_basis": "opt_in""#),
+                (r#""contact"],"#, r#""contact"], "reason": "contact","#),
+            ]);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert!(found[0].starts_with("purposes[1].legal_basis: expected consent,"));
+            // A purpose the form lists in error is not refused again in its fields.
+            let found = problems(&[
+                (r#"["service", "contact"]"#, r#"["service", "contacts"]"#),
+                (
+                    r#""purposes": ["contact"], "why""#,
+                    r#""purposes": ["contacts"], "why""#,
+                ),
+            ]);
+            assert_eq!(
+                found,
+                ["forms.register.purposes[1]: not a purpose of this policy"]
+            );
+            // Fields of unknown class leave their group's emptiness unknown.
+            let found = problems(&[
+                (r#""class": "one_of""#, r#""class": "either""#),
+                (r#""class": "one_of""#, r#""class": "either""#),
+            ]);
+            assert_eq!(
+                found,
+                [
+                    "forms.register.fields[0].class: expected required, optional or one_of",
+                    "forms.register.fields[1].class: expected required, optional or one_of",
+                ]
+            );
+        }
+
+        #[test]
+        fn a_value_of_the_wrong_type_is_reported_alone_as_serde_stops_there() {
+            let found = problems(&[
+                (r#""2026.11-1""#, r#""2026 11""#),
+                (r#""revision": 2"#, r#""revision": "2""#),
+                (r#""_ga_*""#, r#""bad;name""#),
+            ]);
+            assert_eq!(
+                found,
+                ["categories[2].revision: must be a whole number from 1"]
+            );
         }
     }
 

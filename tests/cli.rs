@@ -124,6 +124,48 @@ fn check_names_the_path_of_a_problem_and_exits_1() {
 }
 
 #[test]
+fn check_prints_every_problem_of_a_policy_in_document_order_and_exits_1() {
+    let dir = workdir("check-problems");
+    let mut tree: Value = serde_json::from_str(POLICY).unwrap();
+    tree["version"] = "2026 11".into();
+    tree["categories"][2]["consent_mode"][0] = "analytics".into();
+    tree["forms"]["register"]["fields"][5]["operator"] = "shred".into();
+    fs::write(dir.join("policy.json"), tree.to_string()).unwrap();
+    let expected = [
+        ("version", "use 1 to 32 of A-Z a-z 0-9 . _ -"),
+        (
+            "categories[2].consent_mode[0]",
+            "not a Consent Mode v2 signal",
+        ),
+        (
+            "forms.register.fields[5].operator",
+            "expected keep, mask, keyed_hash, redact, drop or seal",
+        ),
+    ];
+
+    let out = run_in(&dir, &["check", "policy.json"], "");
+    assert_eq!(code(&out), 1);
+    let lines: Vec<String> = expected
+        .iter()
+        .map(|(path, problem)| format!("policy.json: {path}: {problem}\n"))
+        .collect();
+    assert_eq!(stdout(&out), lines.concat());
+
+    let out = run_in(&dir, &["check", "--format", "json", "policy.json"], "");
+    assert_eq!(code(&out), 1);
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["valid"], false);
+    let listed: Vec<(&str, &str)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["path"].as_str().unwrap(), p["problem"].as_str().unwrap()))
+        .collect();
+    assert_eq!(listed, expected);
+    assert!(report.get("summary").is_none());
+}
+
+#[test]
 fn check_json_lists_forms_fields_and_keys() {
     let dir = workdir("check-json");
     let out = run_in(&dir, &["check", "--format", "json", "-"], POLICY);

@@ -1,10 +1,11 @@
-//! `check POLICY.json`: the policy loaded by [`Policy::from_json`], the
+//! `check POLICY.json`: the policy loaded by [`Policy::check_json`], the
 //! same serde types and validation the browser runs, so what passes here
-//! loads on the page. A bad policy: its problem with the path (exit 1). A
-//! good one: what it declares, in short.
+//! loads on the page. A bad policy: every problem with its path, in the
+//! document's order (exit 1). A good one: what it declares, in short.
 //!
-//! The loader stops at the first bad value (the browser needs no more, and
-//! collecting them all would grow the wasm): fix it and run again.
+//! Every problem is what [`Policy::check_json`] finds: all those of the
+//! validation, but a value of the wrong type, a missing or an unknown key
+//! alone, since serde stops at the first of those.
 
 use crate::Format;
 use crate::failure::{Failure, print_json, read_text};
@@ -92,9 +93,15 @@ struct KeyLine {
 pub fn run(args: &Args) -> Result<(), Failure> {
     let text = read_text(&args.policy)?;
     let file = args.policy.display().to_string();
-    let (problems, summary) = match Policy::from_json(&text) {
+    let (problems, summary) = match Policy::check_json(&text) {
         Ok(policy) => (Vec::new(), Some(summary(&policy, &text))),
-        Err(PolicyError { path, problem }) => (vec![Problem { path, problem }], None),
+        Err(problems) => {
+            let problems = problems
+                .into_iter()
+                .map(|PolicyError { path, problem }| Problem { path, problem })
+                .collect();
+            (problems, None)
+        }
     };
     let valid = problems.is_empty();
     match args.format {
