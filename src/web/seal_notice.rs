@@ -4,9 +4,10 @@
 //! soon as it is attached. A policy without a key is another case: a form
 //! whose sealed fields are absent or empty sends nothing that needs the key,
 //! so it is not blocked. The integrator hears of the missing key on the
-//! console when the form is attached; the person only once a field they
-//! filled would have to be sealed ([`Session::would_seal`]), and the notice
-//! goes again when that field is emptied. The submit refuses such a form
+//! console when the form is attached; the person only once a filled field
+//! would have to be sealed ([`Session::would_seal`]: as it is typed, or at
+//! attach for a value already there), and the notice goes again when that
+//! field is emptied. The submit refuses such a form
 //! whatever the notice says (`submit.rs`): nothing sealed is sent raw.
 //!
 //! [`Session::would_seal`]: crate::session::Session::would_seal
@@ -24,7 +25,8 @@ use web_sys::{Element, Event};
 
 /// At attach: a page without WebCrypto says at once that the form's sealed
 /// fields cannot be sent; a policy without a key is reported on the console
-/// (the form's id and its sealed fields' names, never a value).
+/// (the form's id and its sealed fields' names, never a value), and the
+/// form says so only if a sealed field is already filled.
 pub fn on_attach(inner: &Inner, form: &Element, entry: &Form, id: &str) {
     let mut sealed = String::new();
     for field in entry.fields.iter() {
@@ -46,6 +48,7 @@ pub fn on_attach(inner: &Inner, form: &Element, entry: &Form, id: &str) {
             message.push_str(&sealed);
             message.push_str("); add the receiver's public key to the policy's keys");
             web_sys::console::warn_1(&message.into());
+            show(inner, form, id);
         }
         Some(why) => form_status(form, seal_problem(inner.lang.words(), why)),
         None => {}
@@ -68,13 +71,19 @@ pub fn on_input(shared: &Shared, event: &Event) {
     {
         return;
     }
-    let values = inner.typed_values(&form);
-    let boxes = form::consent_boxes(&form);
+    show(&inner, &form, &id);
+}
+
+/// Shows the notice on form `id` while submitting it would seal a field,
+/// and takes it away when not. The policy has no key.
+fn show(inner: &Inner, form: &Element, id: &str) {
+    let values = inner.typed_values(form);
+    let boxes = form::consent_boxes(form);
     let notice = seal_problem(inner.lang.words(), SealError::NoKey);
-    if inner.session.would_seal(&id, &values, &boxes) {
-        form_status(&form, notice);
-    } else if shown(&form).as_deref() == Some(notice) {
-        form_status(&form, "");
+    if inner.session.would_seal(id, &values, &boxes) {
+        form_status(form, notice);
+    } else if shown(form).as_deref() == Some(notice) {
+        form_status(form, "");
     }
 }
 

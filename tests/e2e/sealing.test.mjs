@@ -576,6 +576,7 @@ test('with no key in the policy, a form without any sealed control is sent', asy
     'precondition: the form has no sealed control');
   await fillForm(s, UNSEALED);
   await s.page.check(SEL.formPurpose('contact'));
+  assert.equal(await statusText(s), '', 'the status line once the form is filled');
   await assertSentWithoutSealing(s);
 });
 
