@@ -239,6 +239,48 @@ impl From<OperatorError> for Refusal {
     }
 }
 
+/// The fields a submission of `values` would seal: those whose operator is
+/// `seal`, whose value is not empty, and one of whose purposes is
+/// `allowed`, in declaration order. [`minimise`] puts exactly these in
+/// [`Submission::to_seal`]. A form with none of them filled needs no key:
+/// what it sends is not sealed.
+///
+/// ```
+/// use mohprompt_privacy::fields::sealed;
+/// use mohprompt_privacy::policy::Policy;
+/// let policy = Policy::mohprompt();
+/// let form = policy.form("register").unwrap();
+/// let values = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+///     pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+/// };
+/// let all = |_: &str| true;
+/// let no_contact = |purpose: &str| purpose != "contact";
+/// let names = |allowed: &dyn Fn(&str) -> bool, typed: &[(String, String)]| -> Vec<String> {
+///     sealed(&form.fields, allowed, typed).map(|f| f.name.clone()).collect()
+/// };
+/// // Empty, blank or absent: nothing to seal.
+/// assert!(names(&all, &values(&[("given_name", "Somchai"), ("national_id", "  ")])).is_empty());
+/// assert_eq!(names(&all, &values(&[("passport", "AA1234567")])), ["passport"]);
+/// // The phone is sealed only while its purpose, contact, is allowed.
+/// assert_eq!(names(&all, &values(&[("phone", "0812345678")])), ["phone"]);
+/// assert!(names(&no_contact, &values(&[("phone", "0812345678")])).is_empty());
+/// ```
+pub fn sealed<'a>(
+    fields: &'a [Field],
+    allowed: &'a dyn Fn(&str) -> bool,
+    values: &'a [(String, String)],
+) -> impl Iterator<Item = &'a Field> + 'a {
+    fields.iter().filter(move |field| {
+        field.operator == MaskOperator::Seal
+            // The first control of the name counts, as in `minimise`.
+            && values
+                .iter()
+                .find(|(n, _)| *n == field.name)
+                .is_some_and(|(_, v)| !v.trim().is_empty())
+            && field.purposes.iter().any(|p| allowed(p))
+    })
+}
+
 /// Builds what leaves the browser: only declared fields, only non-empty
 /// ones, only while one of their purposes is `allowed`, each after its
 /// operator. Undeclared controls are reported, never sent. An operator that

@@ -333,6 +333,50 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Whether submitting form `id` with `values` would seal a field: a
+    /// field the policy seals is filled and one of its purposes is allowed,
+    /// the form's consent `boxes` `(purpose, ticked)` counted as the submit
+    /// records them. Only then does the form need the policy's key: one with
+    /// its sealed fields absent or empty sends without it. `false` for a form
+    /// the policy does not have.
+    ///
+    /// ```
+    /// use mohprompt_privacy::policy::Policy;
+    /// use mohprompt_privacy::session::Session;
+    /// let session = Session::new(Policy::mohprompt(), false);
+    /// let typed = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+    ///     pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    /// };
+    /// let phone = typed(&[("given_name", "Somchai"), ("phone", "081-234-5678")]);
+    /// assert!(!session.would_seal("register", &typed(&[("national_id", "")]), &[]));
+    /// assert!(session.would_seal("register", &typed(&[("national_id", "1-2345-45678-78-1")]), &[]));
+    /// // The phone is sealed only once its purpose, contact, is ticked.
+    /// assert!(!session.would_seal("register", &phone, &[]));
+    /// assert!(session.would_seal("register", &phone, &[("contact".into(), true)]));
+    /// ```
+    pub fn would_seal(
+        &self,
+        id: &str,
+        values: &[(String, String)],
+        boxes: &[(String, bool)],
+    ) -> bool {
+        let Some(entry) = self.policy.form(id) else {
+            return false;
+        };
+        let recorded = self
+            .choices(&Action::FormBoxes(boxes.to_vec()))
+            .unwrap_or_default();
+        let allowed = |purpose: &str| match recorded.iter().find(|(p, _)| p == purpose) {
+            Some((_, choice)) => *choice == Choice::Granted,
+            None => self.allows(purpose),
+        };
+        fields::sealed(&entry.fields, &allowed, values)
+            .next()
+            .is_some()
+    }
+}
+
 /// `{ [id]: 'granted' | 'denied' | 'unset' | 'notice' }`, categories first,
 /// in the policy's order; a map, so it serialises as a plain object.
 #[derive(Debug, Clone, Copy)]
@@ -595,6 +639,52 @@ mod tests {
         );
     }
 
+    fn typed(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_form_with_its_sealed_fields_empty_or_absent_needs_no_sealing() {
+        let s = session();
+        let none = typed(&[("given_name", "Somchai"), ("email", "a@example.com")]);
+        assert!(!s.would_seal("register", &none, &[]));
+        let blank = typed(&[
+            ("given_name", "Somchai"),
+            ("national_id", ""),
+            ("passport", "   "),
+            ("phone", ""),
+        ]);
+        assert!(!s.would_seal("register", &blank, &[("contact".into(), true)]));
+        assert!(!s.would_seal("nope", &typed(&[("national_id", "1")]), &[]));
+        // The same values submitted: nothing waits for sealing, so nothing needs a key.
+        let plan = Plan::of(s.prepare("register", &blank, None, None));
+        assert!(matches!(plan, Plan::Send(_)), "{plan:?}");
+    }
+
+    #[test]
+    fn a_filled_sealed_field_needs_sealing_only_while_its_purpose_is_allowed() {
+        let mut s = session();
+        let id = typed(&[("passport", "aa1234567")]);
+        assert!(
+            s.would_seal("register", &id, &[]),
+            "service is a notice: always allowed"
+        );
+        let phone = typed(&[("phone", "081-234-5678")]);
+        assert!(
+            !s.would_seal("register", &phone, &[]),
+            "contact is not granted"
+        );
+        assert!(!s.would_seal("register", &phone, &[("contact".into(), false)]));
+        assert!(s.would_seal("register", &phone, &[("contact".into(), true)]));
+        s.act(&Action::Set("contact".into(), true), NOW).unwrap();
+        assert!(s.would_seal("register", &phone, &[]));
+        // Unticking the granted box withdraws contact at submit: not sealed then.
+        assert!(!s.would_seal("register", &phone, &[("contact".into(), false)]));
+    }
+
     /// One action, without `AcceptAll` and without a grant of `except`
     /// when `except` is given.
     fn action(ids: Vec<String>, except: Option<String>) -> impl Strategy<Value = Action> {
@@ -697,6 +787,51 @@ mod tests {
             prop_assert_eq!(after.pending(), [p.as_str()]);
             prop_assert_eq!(after.reasked(), [p.as_str()]);
             prop_assert!(!after.allows(&p), "a changed purpose is off until asked");
+        }
+
+        #[test]
+        fn would_seal_is_what_the_submit_then_seals(
+            (form, values, boxes, actions) in {
+                let policy = Policy::mohprompt();
+                let ids = askable(&policy);
+                let forms = vec!["register", "certificate"];
+                proptest::sample::select(forms).prop_flat_map(move |form| {
+                    let entry = policy.form(form).unwrap();
+                    let names: Vec<String> = entry.fields.iter().map(|f| f.name.clone()).collect();
+                    let value = prop_oneof![
+                        Just(String::new()),
+                        Just(String::from("  ")),
+                        Just(String::from("1-2345-45678-78-1")),
+                        Just(String::from("AA1234567")),
+                        Just(String::from("081-234-5678")),
+                        Just(String::from("Somchai")),
+                    ];
+                    let values = proptest::collection::vec(
+                        (proptest::sample::select(names), value),
+                        0..8,
+                    );
+                    let boxes = proptest::collection::vec(
+                        (proptest::sample::select(entry.purposes.clone()), any::<bool>()),
+                        0..4,
+                    );
+                    let actions = proptest::collection::vec(action(ids.clone(), None), 0..6);
+                    (Just(form), values, boxes, actions)
+                })
+            }
+        ) {
+            let mut s = session();
+            for (i, a) in actions.iter().enumerate() {
+                s.act(a, NOW + i as u64).unwrap();
+            }
+            let expected = s.would_seal(form, &values, &boxes);
+            // What the guarded submit does: record the boxes, then prepare.
+            s.act(&Action::FormBoxes(boxes), NOW + 100).unwrap();
+            let submission = s
+                .prepare(form, &values, Some(b"a key".as_slice()), None)
+                .unwrap()
+                .unwrap();
+            prop_assert_eq!(expected, !submission.to_seal.is_empty());
+            prop_assert_eq!(expected, matches!(Plan::of(Some(Ok(submission))), Plan::Seal(_)));
         }
     }
 }

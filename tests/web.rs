@@ -598,10 +598,28 @@ async fn without_a_key_a_sealed_form_is_not_sent_and_says_why() {
         Some(
             "Cannot send: the service's key for encrypting ID numbers is missing. Please try again later."
         ),
-        "said before anyone types"
+        "a sealed value already there is said at attach"
     );
+    // Nothing sealed filled: nothing needs the key, so the form is not
+    // blocked and its submission is prepared as it is.
+    let empty = register_form(
+        "<input name=national_id><button type=submit data-privacy-submit>Send</button>",
+    );
+    privacy.attach_form(empty.clone().unchecked_into()).unwrap();
+    let status = empty
+        .query_selector("[data-privacy-form-status]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        status.text_content().as_deref(),
+        Some(""),
+        "an empty form is not blocked"
+    );
+    let prepared = resolved(privacy.seal_submission(empty.clone().unchecked_into())).await;
+    assert!(prepared.is_ok(), "sealSubmission of an empty form");
     privacy.destroy();
     form.remove();
+    empty.remove();
 }
 
 #[wasm_bindgen_test]

@@ -15,16 +15,15 @@ use super::listener::{self, Listener};
 use super::options::{Decisions, HtmlFormElement, PrivacyEvent, PrivacyOptions, Settings};
 use super::receipts;
 use super::report::submission_object;
-use super::seal as webcrypto;
+use super::seal_notice;
 use super::signals;
 use super::state::{Cell, Forms, Hooks, Identity, Inner, Page, Receipts, Shared, now_seconds};
 use super::store::{ConsentStore, Stored};
 use super::submit::{self, enable_submit, form_status, seal_error};
 use crate::consent::Consent;
 use crate::consent_mode;
-use crate::masking::MaskOperator;
 use crate::seal::SealError;
-use crate::session::{API, Action, Deliveries, GPC, Session, seal_problem};
+use crate::session::{API, Action, Deliveries, GPC, Session};
 use js_sys::{Array, Function, JSON, Promise};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -256,15 +255,7 @@ impl Privacy {
         };
         dom::set(&form, ATTACHED, "");
         enable_submit(&form, true);
-        // Say before anyone types that this form cannot be sent here.
-        let seals = entry
-            .fields
-            .iter()
-            .any(|f| f.operator == MaskOperator::Seal);
-        let key = inner.session.policy.seal_key.as_ref();
-        if let Some(why) = webcrypto::unavailable(key).filter(|_| seals) {
-            form_status(&form, seal_problem(inner.lang.words(), why));
-        }
+        seal_notice::on_attach(&inner, &form, entry, &id);
         drop(inner);
         self.shared.borrow_mut().forms.attached.push(form);
         Ok(())

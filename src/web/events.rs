@@ -32,6 +32,8 @@ export interface ChangeDetail {
 export interface UnsentReport {
   /** The form's policy id. */
   form: string;
+  /** Why the module sent nothing, as the code its error would carry (`seal_no_key`: a filled sealed field and no key); null when it did not say. */
+  code: PrivacyErrorCode | null;
 }
 /** `privacy:submit`: after the guarded submit of a form, sent or not; never a value. */
 export interface SubmitDetail {
@@ -93,11 +95,14 @@ pub struct SubmitDetail<'a> {
     pub report: JsValue,
 }
 
-/// The report of a form that was not sent: `{ form }`.
+/// The report of a form that was not sent: `{ form, code }`.
 #[derive(Serialize)]
 pub struct Unsent<'a> {
     /// The form's policy id.
     pub form: &'a str,
+    /// Why the module refused, as the code its error would carry; `None`
+    /// (`null`) when it did not say.
+    pub code: Option<&'a str>,
 }
 
 /// Calls the `on()` callbacks of `event`, then dispatches `privacy:<event>`

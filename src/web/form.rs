@@ -7,7 +7,7 @@
 //! 2(จ)); and the messages of validation.
 
 use super::banner::{View, notice, purpose_facts};
-use super::dom::{append, document, element, set, text};
+use super::dom::{append, document, element, inputs, set, text};
 use crate::consent::State;
 use crate::fields::{FieldClass, Problem};
 use crate::policy::Form;
@@ -345,4 +345,20 @@ pub fn values(form: &Element) -> Vec<(String, String)> {
         out.push((name, property("value").as_string().unwrap_or_default()));
     }
     out
+}
+
+/// A form's consent boxes, one per purpose it asks.
+pub const PURPOSE_BOXES: &str = "input[data-privacy-purpose]";
+
+/// `(purpose, ticked)` of each consent box of `form`.
+pub fn consent_boxes(form: &Element) -> Vec<(String, bool)> {
+    inputs(form, PURPOSE_BOXES)
+        .into_iter()
+        .map(|input| {
+            let purpose = input
+                .get_attribute("data-privacy-purpose")
+                .unwrap_or_default();
+            (purpose, input.checked())
+        })
+        .collect()
 }

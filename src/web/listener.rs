@@ -5,6 +5,7 @@
 use super::conceal;
 use super::delivery;
 use super::dialog;
+use super::seal_notice;
 use super::state::Shared;
 use super::submit;
 use js_sys::Function;
@@ -37,7 +38,10 @@ pub fn listen(shared: &Shared) -> Listener {
             }
             "focusout" => conceal::on_focusout(&shared, &event),
             "focusin" => conceal::on_focusin(&shared, &event),
-            "input" => conceal::on_input(&shared, &event),
+            "input" => {
+                conceal::on_input(&shared, &event);
+                seal_notice::on_input(&shared, &event);
+            }
             "online" => delivery::flush(&shared),
             _ => {}
         }

@@ -20,6 +20,7 @@ mod options;
 mod receipts;
 mod report;
 pub mod seal;
+mod seal_notice;
 mod signals;
 mod state;
 mod store;

@@ -24,11 +24,15 @@ use web_sys::{Element, Event};
 
 /// The error of a refused submission: its code and message.
 pub fn refusal_error(method: &str, why: &Refusal) -> JsValue {
-    let code = match why {
+    error(refusal_code(why), &prefixed(method, &why.message()))
+}
+
+/// The stable code of a refused submission.
+fn refusal_code(why: &Refusal) -> &'static str {
+    match why {
         Refusal::Operator(OperatorError::NoHashKey) => "hash_key_missing",
         _ => "submission_refused",
-    };
-    error(code, &prefixed(method, &why.message()))
+    }
 }
 
 fn prefixed(method: &str, message: &str) -> String {
@@ -157,11 +161,15 @@ pub fn on_submit(shared: &Shared, event: &Event, form: &Element, id: &str) {
 
     let mut method = String::from("form:");
     method.push_str(id);
-    let _ = decide(shared, &Action::FormBoxes(consent_boxes(form)), &method);
+    let _ = decide(
+        shared,
+        &Action::FormBoxes(form::consent_boxes(form)),
+        &method,
+    );
 
     let submission = match plan(shared, id, &values) {
         Plan::NotInPolicy => return,
-        Plan::Refuse(why) => return refuse(shared, form, id, None, &why.message()),
+        Plan::Refuse(why) => return refuse(shared, form, id, Unsendable::Refused(&why)),
         Plan::Send(submission) => {
             let report = to_js(&Report::of(id, &submission));
             let body = to_js(&Payload(&submission.payload));
@@ -182,24 +190,8 @@ pub fn on_submit(shared: &Shared, event: &Event, form: &Element, id: &str) {
                     receipts::on_settled(&sealing, &receipts::with_first_argument(&sealed, form));
             }
         }
-        Err(why) => refuse(shared, form, id, Some(why), why.as_str()),
+        Err(why) => refuse(shared, form, id, Unsendable::Seal(why)),
     }
-}
-
-/// A form's consent boxes, one per purpose it asks.
-const PURPOSE_BOXES: &str = "input[data-privacy-purpose]";
-
-/// `(purpose, ticked)` of each consent box of `form`.
-fn consent_boxes(form: &Element) -> Vec<(String, bool)> {
-    dom::inputs(form, PURPOSE_BOXES)
-        .into_iter()
-        .map(|input| {
-            let purpose = input
-                .get_attribute("data-privacy-purpose")
-                .unwrap_or_default();
-            (purpose, input.checked())
-        })
-        .collect()
 }
 
 /// Sends `body`, the submission of `form`: shows that it is on its way and
@@ -218,13 +210,7 @@ fn send(shared: &Shared, form: &Element, report: JsValue, body: &str) {
     let Some(action) = action else {
         set_submitting(form, false);
         let id = form.get_attribute("data-privacy-form").unwrap_or_default();
-        return refuse(
-            shared,
-            form,
-            &id,
-            None,
-            "the form has no data-privacy-endpoint",
-        );
+        return refuse(shared, form, &id, Unsendable::NoEndpoint);
     };
     if let Some(answered) = answered {
         let done = receipts::with_first_argument(&answered, form);
@@ -245,26 +231,45 @@ pub fn on_sealed(shared: &Shared, form: &Element, outcome: &JsValue) {
         None => {
             set_submitting(form, false);
             let id = form.get_attribute("data-privacy-form").unwrap_or_default();
-            let why = SealError::Failed;
-            refuse(shared, form, &id, Some(why), why.as_str());
+            refuse(shared, form, &id, Unsendable::Seal(SealError::Failed));
         }
     }
 }
 
+/// Why the guarded submit sends nothing.
+enum Unsendable<'a> {
+    /// The session refused the submission (an operator, a refused identifier).
+    Refused(&'a Refusal),
+    /// A field to seal cannot be sealed here.
+    Seal(SealError),
+    /// The form has no `data-privacy-endpoint`.
+    NoEndpoint,
+}
+
 /// Does not send `form`, and says why: on the form in the page's language
-/// (for a sealing problem, which one), and `reason` on the console.
-fn refuse(shared: &Shared, form: &Element, id: &str, seal: Option<SealError>, reason: &str) {
+/// (for a sealing problem, which one), in English on the console, and with
+/// its code in `privacy:submit`; never with a value.
+fn refuse(shared: &Shared, form: &Element, id: &str, why: Unsendable) {
     let words = shared.borrow().lang.words();
-    form_status(
-        form,
-        seal.map_or(words.cannot_protect, |why| {
-            session::seal_problem(words, why)
-        }),
-    );
     let mut message = String::from("privacy: the form was not sent: ");
-    message.push_str(reason);
+    let (status, code) = match why {
+        Unsendable::Refused(refusal) => {
+            message.push_str(&refusal.message());
+            (words.cannot_protect, Some(refusal_code(refusal)))
+        }
+        Unsendable::Seal(why) => {
+            message.push_str(why.as_str());
+            (session::seal_problem(words, why), Some(why.code()))
+        }
+        Unsendable::NoEndpoint => {
+            message.push_str("the form has no data-privacy-endpoint");
+            (words.cannot_protect, None)
+        }
+    };
+    form_status(form, status);
     web_sys::console::warn_1(&message.into());
-    events::announce_submit(shared, id, false, 0, to_js(&Unsent { form: id }));
+    let report = to_js(&Unsent { form: id, code });
+    events::announce_submit(shared, id, false, 0, report);
 }
 
 /// What the receiver answered to a form's POST (`outcome` is a Response or an error).
@@ -307,7 +312,12 @@ pub fn on_sent(shared: &Shared, form: &Element, outcome: &JsValue) {
     }
     form_status(form, if ok { words.sent } else { words.send_failed });
     let id = form.get_attribute("data-privacy-form").unwrap_or_default();
-    let report = report.unwrap_or_else(|| to_js(&Unsent { form: &id }));
+    let report = report.unwrap_or_else(|| {
+        to_js(&Unsent {
+            form: &id,
+            code: None,
+        })
+    });
     events::announce_submit(shared, &id, ok, status, report);
 }
 
@@ -315,7 +325,7 @@ pub fn on_sent(shared: &Shared, form: &Element, outcome: &JsValue) {
 /// markup too (`checked` attribute), so a form reset keeps the decisions.
 fn show_decisions(shared: &Shared, form: &Element) {
     let inner = shared.borrow();
-    for input in dom::inputs(form, PURPOSE_BOXES) {
+    for input in dom::inputs(form, form::PURPOSE_BOXES) {
         let purpose = input
             .get_attribute("data-privacy-purpose")
             .unwrap_or_default();

@@ -7,8 +7,11 @@
 // - the real submit, with the body changed on its way: a value moved to another field or form,
 //   a changed ciphertext, another kid or another key are refused (422) and nothing is stored;
 // - a registration leaves no raw ID, passport or phone anywhere the page or the server keeps;
-// - where sealing cannot run (a page that is not a secure context, so no WebCrypto; a policy
-//   with no key) the form says so before anyone types, and a submit sends nothing;
+// - where sealing cannot run (a page that is not a secure context, so no WebCrypto) the form says
+//   so before anyone types, and a submit sends nothing;
+// - with a policy that has no key, a form whose sealed fields are absent or empty is sent (the
+//   console tells the integrator of the missing key), and one with a filled sealed field whose
+//   purpose is allowed says why it cannot be sent and sends nothing, until that field is emptied;
 // - the LIFF page's certificate request arrives sealed for the certificate form.
 //
 // The insecure page is the demo under another name: Chromium maps privacy-demo.test to 127.0.0.1
@@ -403,8 +406,9 @@ test('a registration with national ID, passport and phone leaves none of them ra
 
 /**
  * Opens the register form where it cannot seal (`why`: insecure or noKey), checks what it says
- * before anyone types, then fills it completely and validly, submits it, and checks that nothing
- * left and nothing was stored.
+ * before anyone types (on an insecure page: that it cannot send; with no key: nothing, as an
+ * empty form needs no key), then fills it completely and validly, checks that it now says why,
+ * submits it, and checks that nothing left and nothing was stored.
  */
 async function assertCannotSeal(t, why, { lang, origin, policy }) {
   const s = await demo.session(t, origin ? { origin } : {});
@@ -421,18 +425,20 @@ async function assertCannotSeal(t, why, { lang, origin, policy }) {
   const pageLang = await s.page.evaluate(() => document.documentElement.lang);
   const expected = CANNOT_SEAL[why][lang ?? 'th'];
   assert.equal(pageLang, lang ?? 'th', 'precondition: the page language');
-  // Said at attach time, before anyone types.
-  assert.equal(await statusText(s), expected, 'the status line before anything was typed');
-  assert.equal(await s.page.locator(SEL.formStatusLine).isVisible(), true, 'the status line is not visible');
+  // Said at attach time, before anyone types, where nothing sealed can ever leave the page.
+  assert.equal(await statusText(s), why === 'insecure' ? expected : '', 'the status line before anything was typed');
 
   await fillForm(s, REGISTRATION);
   await s.page.check(SEL.formPurpose('contact'));
+  assert.equal(await statusText(s), expected, 'the status line once the sealed fields are filled');
+  assert.equal(await s.page.locator(SEL.formStatusLine).isVisible(), true, 'the status line is not visible');
   const direct = await sealInPage(s);
   assert.deepEqual(direct, { rejected: `sealSubmission: ${REASON[why]}`, isError: true, code: CODE[why] }, 'sealSubmission of the filled form');
 
   const stored = (await demo.storedSubmissions()).length;
   const event = await s.submitAndWait();
   assert.equal(event.ok, false, 'privacy:submit detail.ok');
+  assert.deepEqual(event.report, { form: 'register', code: CODE[why] }, 'privacy:submit detail.report');
   assert.deepEqual(s.registerPosts(), [], `the form was POSTed to ${REGISTER_ENDPOINT} although nothing could be sealed`);
   assert.deepEqual(s.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/api/') && r.path !== '/api/consent-receipts'), [],
     'a form POST left the page');
@@ -466,6 +472,157 @@ for (const lang of [undefined, 'en']) {
     await assertCannotSeal(t, 'noKey', { lang, policy });
   });
 }
+
+// ----- a policy without a key ---------------------------------------------------------------------
+
+/**
+ * The served policy with no key, and the register form's national ID and passport optional (the
+ * bundled policy asks for one of the two, and both are sealed): a form that may be sent without
+ * anything sealed.
+ */
+function keylessPolicy() {
+  const policy = { ...structuredClone(demo.policy), keys: [] };
+  for (const field of policy.forms.register.fields) {
+    if (field.group !== 'identity') continue;
+    field.class = 'optional';
+    delete field.group;
+  }
+  policy.forms.register.groups = policy.forms.register.groups.filter((g) => g.id !== 'identity');
+  return policy;
+}
+
+/** What the console tells the integrator at attach when the policy has no key. */
+const NO_KEY_WARNING = "privacy: the policy has no key to seal to: form 'register' is sent only while its sealed fields are empty " +
+  "(national_id, passport, phone); add the receiver's public key to the policy's keys";
+
+/** The demo form's field blocks of the sealed controls (label, control, hint). */
+const SEALED_FIELD_BLOCKS = /<div class="form-field">\s*<label for="reg-(?:national-id|passport|phone)">[\s\S]*?<\/div>/g;
+
+/**
+ * A session on the demo page in English with the keyless policy; `withoutSealedControls`: the
+ * page's form has no national ID, passport or phone control at all.
+ */
+async function keylessSession(t, { withoutSealedControls = false } = {}) {
+  const s = await demo.session(t);
+  await s.page.route((url) => url.pathname === '/policy.json', (route) => route.fulfill({ json: keylessPolicy() }));
+  if (withoutSealedControls) {
+    await s.page.route((url) => url.pathname === '/', async (route) => {
+      const response = await route.fetch();
+      const html = await response.text();
+      const stripped = html.replace(SEALED_FIELD_BLOCKS, '');
+      assert.equal(html.match(SEALED_FIELD_BLOCKS)?.length, 3, 'precondition: the demo form has the three sealed controls');
+      await route.fulfill({ response, body: stripped });
+    });
+  }
+  await s.goto('/?lang=en');
+  assert.deepEqual(s.consoleErrors, [], 'precondition: the page took the keyless policy');
+  assert.equal(await statusText(s), '', 'the status line at attach: an empty form needs no key');
+  assert.ok(s.consoleWarnings.includes(NO_KEY_WARNING), `no console warning tells of the missing key: ${JSON.stringify(s.consoleWarnings)}`);
+  return s;
+}
+
+/** The registration without national ID, passport and phone. */
+const { national_id: _id, passport: _passport, phone: _phone, ...UNSEALED } = REGISTRATION;
+
+/** The identifiers of REGISTRATION in every spelling, to search requests for. */
+const REGISTRATION_NEEDLES = [
+  ...thaiIdSpellings('1234545678781'), ...passportSpellings(REGISTRATION.passport), ...thaiMobileSpellings('0812345678'),
+];
+
+/**
+ * Submits the form and checks it was sent: privacy:submit ok, one POST that reached the server and
+ * was stored, with no sealed field in it and no raw identifier in any request. Returns the body.
+ */
+async function assertSentWithoutSealing(s) {
+  const stored = (await demo.storedSubmissions()).length;
+  const event = await s.submitAndWait();
+  assert.equal(event.ok, true, `the form was not sent: ${JSON.stringify(event)}; console: ${JSON.stringify(s.consoleWarnings)}`);
+  const posts = s.registerPosts();
+  assert.equal(posts.length, 1, `${posts.length} POSTs to ${REGISTER_ENDPOINT}`);
+  const [post] = posts;
+  assert.equal(post.status, 200, `the server answered ${post.status}`);
+  assert.deepEqual((await demo.storedSubmissions()).slice(stored), [post.json], 'the server did not store the body as sent');
+  for (const field of ['national_id', 'passport', 'phone']) assert.ok(!(field in post.json), `${field} was sent: ${JSON.stringify(post.json)}`);
+  assert.equal(post.json.given_name, REGISTRATION.given_name, 'control: the body holds what was typed');
+  const leaked = findNeedles(s.requests.map((r) => [`${r.method} ${r.url}`, `${r.url}\n${r.postData ?? ''}`]), REGISTRATION_NEEDLES);
+  assert.deepEqual(leaked, [], 'an identifier left the page');
+  const status = await statusText(s);
+  assert.notEqual(status, CANNOT_SEAL.noKey.en, 'the status line says the key is missing');
+  assert.equal(status, 'Sent. Thank you.', 'the status line after sending');
+  return post.json;
+}
+
+test('with no key in the policy, a form whose sealed controls are empty is sent, without a word about the key', async (t) => {
+  const s = await keylessSession(t);
+  await fillForm(s, { ...UNSEALED, national_id: '', passport: '', phone: '' });
+  await s.page.check(SEL.formPurpose('contact'));
+  assert.equal(await statusText(s), '', 'the status line with the sealed fields empty');
+  // Page code that prepares the submission itself gets it too, without sealing.
+  const prepared = await s.page.evaluate((sel) => {
+    const form = document.querySelector(sel);
+    const plain = window.privacy.prepareSubmission(form);
+    return window.privacy.sealSubmission(form).then((sealed) => ({ plain, sealed }), (err) => ({ plain, error: err.code }));
+  }, SEL.form);
+  assert.equal(prepared.error, undefined, 'sealSubmission rejected');
+  assert.deepEqual(prepared.sealed.payload, prepared.plain.payload, 'sealSubmission and prepareSubmission differ');
+  assert.ok(!('national_id' in prepared.plain.payload), 'prepareSubmission would send the empty national_id');
+  const body = await assertSentWithoutSealing(s);
+  assert.match(body.email, /\*/, 'control: the e-mail went masked, so contact was granted');
+});
+
+test('with no key in the policy, a form without any sealed control is sent', async (t) => {
+  const s = await keylessSession(t, { withoutSealedControls: true });
+  assert.equal(await s.page.locator(`${SEL.form} [name="national_id"], ${SEL.form} [name="passport"], ${SEL.form} [name="phone"]`).count(), 0,
+    'precondition: the form has no sealed control');
+  await fillForm(s, UNSEALED);
+  await s.page.check(SEL.formPurpose('contact'));
+  assert.equal(await statusText(s), '', 'the status line once the form is filled');
+  await assertSentWithoutSealing(s);
+});
+
+test('with no key in the policy, a filled national ID stops the form with seal_no_key and nothing leaves; emptied, the form is sent', async (t) => {
+  const s = await keylessSession(t);
+  await fillForm(s, { ...UNSEALED, national_id: REGISTRATION.national_id });
+  // Said as soon as the ID is typed, and visible.
+  assert.equal(await statusText(s), CANNOT_SEAL.noKey.en, 'the status line once the national ID is typed');
+  assert.equal(await s.page.locator(SEL.formStatusLine).isVisible(), true, 'the status line is not visible');
+  const direct = await sealInPage(s);
+  assert.deepEqual(direct, { rejected: `sealSubmission: ${REASON.noKey}`, isError: true, code: CODE.noKey }, 'sealSubmission of the filled form');
+
+  const stored = (await demo.storedSubmissions()).length;
+  const event = await s.submitAndWait();
+  assert.deepEqual(event, { form: 'register', ok: false, status: 0, report: { form: 'register', code: 'seal_no_key' } }, 'privacy:submit detail');
+  assert.deepEqual(s.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/api/') && r.path !== '/api/consent-receipts'), [],
+    'a form POST left the page');
+  assert.deepEqual((await demo.storedSubmissions()).slice(stored), [], 'something was stored');
+  assert.equal(await statusText(s), CANNOT_SEAL.noKey.en, 'the status line after the submit');
+  assert.ok(s.consoleWarnings.includes(`privacy: the form was not sent: ${REASON.noKey}`),
+    `no console warning says why: ${JSON.stringify(s.consoleWarnings)}`);
+  assert.equal((await formValues(s)).national_id, REGISTRATION.national_id, 'what was typed changed');
+
+  // The ID taken out again: the notice goes, and the form is sent without it.
+  // As a person does it: into the field (which shows what was typed again), then delete it.
+  await s.page.focus(SEL.formControl('national_id'));
+  await s.page.fill(SEL.formControl('national_id'), '');
+  assert.equal(await statusText(s), '', 'the status line once the national ID is emptied');
+  await assertSentWithoutSealing(s);
+});
+
+test('with no key in the policy, a filled phone stops the form only while its purpose (contact) is ticked', async (t) => {
+  const s = await keylessSession(t);
+  await fillForm(s, { ...UNSEALED, phone: REGISTRATION.phone });
+  assert.equal(await statusText(s), '', 'the status line with contact unticked: the phone would not be sent');
+  await s.page.check(SEL.formPurpose('contact'));
+  assert.equal(await statusText(s), CANNOT_SEAL.noKey.en, 'the status line once contact is ticked');
+  const event = await s.submitAndWait();
+  assert.equal(event.ok, false, 'privacy:submit detail.ok');
+  assert.equal(event.report.code, 'seal_no_key', 'privacy:submit detail.report.code');
+  assert.deepEqual(s.registerPosts(), [], 'the form was posted');
+  // Contact was granted by that submit; unticking the box withdraws it at the next one.
+  await s.page.uncheck(SEL.formPurpose('contact'));
+  assert.equal(await statusText(s), '', 'the status line once contact is unticked');
+  await assertSentWithoutSealing(s);
+});
 
 // ----- the LIFF page ----------------------------------------------------------------------------
 
