@@ -1,7 +1,7 @@
 //! The privacy policy as data: controller, cookie categories, and (in later
 //! versions) purposes and form fields. One JSON document, validated when
 //! loaded; a bad document is refused with the path of the first bad value
-//! ([`Policy::check_json`], natively: of every bad value validation finds).
+//! (`Policy::check_json`, natively: of every bad value validation finds).
 
 use crate::fields::{Field, FieldGroup};
 pub(crate) use crate::model::push_decimal;
