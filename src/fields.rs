@@ -127,14 +127,18 @@ fn refuses(field: &Field, value: &str) -> bool {
         && !scan::scan_text(value).findings.is_empty()
 }
 
+/// The value typed into control `name`: the first control of that name,
+/// `""` when there is none.
+fn value_of<'a>(values: &'a [(String, String)], name: &str) -> &'a str {
+    values
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
 /// Every problem of a form's typed values, in declaration order.
 pub fn validate(fields: &[Field], values: &[(String, String)]) -> Vec<(String, Problem)> {
-    let value = |name: &str| {
-        values
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let value = |name: &str| value_of(values, name);
     let group_filled = |group: &str| {
         fields.iter().any(|f| {
             f.class == FieldClass::OneOf(group.to_owned()) && !value(&f.name).trim().is_empty()
@@ -272,11 +276,7 @@ pub fn sealed<'a>(
 ) -> impl Iterator<Item = &'a Field> + 'a {
     fields.iter().filter(move |field| {
         field.operator == MaskOperator::Seal
-            // The first control of the name counts, as in `minimise`.
-            && values
-                .iter()
-                .find(|(n, _)| *n == field.name)
-                .is_some_and(|(_, v)| !v.trim().is_empty())
+            && !value_of(values, &field.name).trim().is_empty()
             && field.purposes.iter().any(|p| allowed(p))
     })
 }
@@ -318,10 +318,7 @@ pub fn minimise(
     let mut out = Submission::default();
     for field in fields {
         let mut masked = 0;
-        let value = values
-            .iter()
-            .find(|(n, _)| *n == field.name)
-            .map_or("", |(_, v)| v.trim());
+        let value = value_of(values, &field.name).trim();
         let action = if value.is_empty() {
             FieldAction::Empty
         } else if !field.purposes.iter().any(|p| allowed(p)) {
