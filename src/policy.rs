@@ -4,6 +4,7 @@
 //! (`Policy::check_json`, natively: of every bad value validation finds).
 
 use crate::fields::{Field, FieldGroup};
+use crate::masking::MaskOperator;
 pub(crate) use crate::model::push_decimal;
 use crate::seal::SealKey;
 use alloc::string::String;
@@ -194,6 +195,13 @@ impl Form {
     /// The one-of group `id`.
     pub fn group(&self, id: &str) -> Option<&FieldGroup> {
         self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// The fields it seals to the receiver's key, in declaration order.
+    pub fn sealed_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields
+            .iter()
+            .filter(|f| f.operator == MaskOperator::Seal)
     }
 }
 

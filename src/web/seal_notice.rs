@@ -17,7 +17,6 @@ use super::form;
 use super::seal as webcrypto;
 use super::state::{Inner, Shared};
 use super::submit::form_status;
-use crate::masking::MaskOperator;
 use crate::policy::Form;
 use crate::seal::SealError;
 use crate::session::seal_problem;
@@ -29,13 +28,11 @@ use web_sys::{Element, Event};
 /// form says so only if a sealed field is already filled.
 pub fn on_attach(inner: &Inner, form: &Element, entry: &Form, id: &str) {
     let mut sealed = String::new();
-    for field in entry.fields.iter() {
-        if field.operator == MaskOperator::Seal {
-            if !sealed.is_empty() {
-                sealed.push_str(", ");
-            }
-            sealed.push_str(&field.name);
+    for field in entry.sealed_fields() {
+        if !sealed.is_empty() {
+            sealed.push_str(", ");
         }
+        sealed.push_str(&field.name);
     }
     if sealed.is_empty() {
         return;

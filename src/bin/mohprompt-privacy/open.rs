@@ -21,7 +21,6 @@ use crate::keys::{KeyEntry, policy_keys, to_base64url};
 use crate::sealed::{Kem, open_bytes, parse};
 use clap::Parser;
 use hpke::{Deserializable, Kem as _, Serializable};
-use mohprompt_privacy::masking::MaskOperator;
 use mohprompt_privacy::policy::Policy;
 use mohprompt_privacy::seal;
 use p256::pkcs8::DecodePrivateKey;
@@ -82,12 +81,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let form = policy.form(&args.form).ok_or_else(|| {
         Failure::CannotRun(format!("--form: the policy has no form \"{}\"", args.form))
     })?;
-    let sealed: Vec<&str> = form
-        .fields
-        .iter()
-        .filter(|f| f.operator == MaskOperator::Seal)
-        .map(|f| f.name.as_str())
-        .collect();
+    let sealed: Vec<&str> = form.sealed_fields().map(|f| f.name.as_str()).collect();
     let opener = Opener {
         recipients: &recipients,
         listed: &listed,
