@@ -217,7 +217,7 @@ fn print_text(file: &str, problems: &[Problem], summary: Option<&Summary>) {
             .any(|f| f.fields.iter().any(|f| f.operator == "seal"))
     {
         println!(
-            "note: fields are sealed but no key of the module's suite is listed: those forms cannot be sent"
+            "note: fields are sealed but no key of the module's suite is listed: those forms send only while their sealed fields are empty"
         );
     }
 }
