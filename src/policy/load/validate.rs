@@ -1,0 +1,563 @@
+//! The second step of reading a policy: [`validate`] checks what serde's
+//! types cannot (ids, links, cross references, key suites), noting every
+//! problem with its path natively and stopping at the first in the browser,
+//! and builds the [`Policy`] model from the raw document.
+
+use super::*;
+
+/// The problems found so far. Natively (the CLI's `check`) each one is kept
+/// and the checks go on past it; in the browser the first one ends loading,
+/// since the page reports only that one: [`Problems::note`] then always
+/// stops, so the compiler drops the code that would go on, and the wasm
+/// stays the size it had when every check returned its error.
+struct Problems(Vec<PolicyError>);
+
+/// A problem was noted and loading ends (natively: the value's own checks
+/// end, as what follows depends on it). Made only by [`Problems::note`], so
+/// an `Err(Stop)` always comes with a problem.
+struct Stop;
+
+impl Problems {
+    /// Notes a problem. `Err(Stop)` in the browser; natively `Ok`, and the
+    /// caller goes on with what does not depend on the bad value.
+    #[inline]
+    fn note(&mut self, problem: PolicyError) -> Result<(), Stop> {
+        self.0.push(problem);
+        if cfg!(target_arch = "wasm32") {
+            Err(Stop)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Notes the problem of a check that failed, as [`Problems::note`] does.
+    #[inline]
+    fn check(&mut self, checked: Result<(), PolicyError>) -> Result<(), Stop> {
+        match checked {
+            Ok(()) => Ok(()),
+            Err(problem) => self.note(problem),
+        }
+    }
+}
+
+/// Checks what the types cannot and builds the model. Every bad value the
+/// checks can reach is refused with its path, in the order they are checked
+/// (the document's); in the browser only the first.
+pub(in crate::policy) fn validate(raw: RawPolicy) -> Result<Policy, Vec<PolicyError>> {
+    let mut problems = Problems(Vec::new());
+    match policy(raw, &mut problems) {
+        Ok(policy) if problems.0.is_empty() => Ok(policy),
+        _ => Err(problems.0),
+    }
+}
+
+fn policy(raw: RawPolicy, problems: &mut Problems) -> Result<Policy, Stop> {
+    let root = At::Root;
+    let version = raw.version.0;
+    if version.len() > 32
+        || !version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    {
+        problems.note(
+            root.key("version")
+                .problem("use 1 to 32 of A-Z a-z 0-9 . _ -"),
+        )?;
+    }
+    let controller = controller(raw.controller, &root.key("controller"), problems)?;
+    let policy_url = raw.policy_url.0;
+    problems.check(url(&policy_url, &root.key("policy_url")))?;
+
+    let list = root.key("categories");
+    let mut categories: Vec<Category> = Vec::new();
+    for (i, item) in raw.categories.into_iter().enumerate() {
+        let at = list.index(i);
+        let category = category(item, &at, problems)?;
+        if categories.iter().any(|c| c.id == category.id) {
+            problems.note(at.key("id").problem("duplicate id"))?;
+            continue;
+        }
+        categories.push(category);
+    }
+    if !categories.iter().any(|c| c.always_on) {
+        problems
+            .note(list.problem("needs an always_on category for strictly necessary cookies"))?;
+    }
+    if categories.len() > 32 {
+        problems.note(list.problem("at most 32 categories"))?;
+    }
+    let list = root.key("purposes");
+    let mut purposes: Vec<Purpose> = Vec::new();
+    for (i, item) in raw.purposes.into_iter().enumerate() {
+        let at = list.index(i);
+        let purpose = purpose(item, &at, problems)?;
+        let id = at.key("id");
+        if purposes.iter().any(|p| p.id == purpose.id) {
+            problems.note(id.problem("duplicate id"))?;
+            continue;
+        }
+        // A shared id means one decision for both: it must be one that is asked.
+        if let Some(category) = categories.iter().find(|c| c.id == purpose.id) {
+            if category.always_on || !purpose.asks_consent() {
+                problems.note(id.problem(
+                    "shares a category's id, so it must rest on consent and the category must not be always_on",
+                ))?;
+            }
+        }
+        purposes.push(purpose);
+    }
+    if purposes.len() > 32 {
+        problems.note(list.problem("at most 32 purposes"))?;
+    }
+    let list = root.key("forms");
+    let mut forms = Vec::new();
+    for (id, entry) in raw.forms.0 {
+        forms.push(form(entry, &list.key(&id), &id, &purposes, problems)?);
+    }
+    let line = match raw.line {
+        Some(line) => Some(line_link(
+            line,
+            &root.key("line"),
+            &purposes,
+            &forms,
+            problems,
+        )?),
+        None => None,
+    };
+    let list = root.key("keys");
+    let mut seal_key = None;
+    for (i, item) in raw.keys.into_iter().enumerate() {
+        let key = seal_key_of(item, &list.index(i), problems)?;
+        seal_key = seal_key.or(key);
+    }
+    Ok(Policy {
+        version,
+        controller,
+        policy_url,
+        categories,
+        purposes,
+        forms,
+        line,
+        seal_key,
+    })
+}
+
+fn text(raw: Obj<RawText>) -> Text {
+    Text {
+        th: raw.0.th.0,
+        en: raw.0.en.0,
+    }
+}
+
+fn controller(
+    raw: Obj<RawController>,
+    at: &At,
+    problems: &mut Problems,
+) -> Result<Controller, Stop> {
+    let raw = raw.0;
+    let website = raw.website.0;
+    problems.check(url(&website, &at.key("website")))?;
+    Ok(Controller {
+        name: text(raw.name),
+        address: text(raw.address),
+        phone: raw.phone.0,
+        fax: raw.fax.map(|s| s.0),
+        email: raw.email.0,
+        website,
+        correction: raw.correction.map(text),
+    })
+}
+
+fn category(raw: Obj<RawCategory>, at: &At, problems: &mut Problems) -> Result<Category, Stop> {
+    let raw = raw.0;
+    let id = raw.id.0;
+    problems.check(plain_id(&id, &at.key("id")))?;
+    let list = at.key("cookies");
+    let mut cookies = Vec::new();
+    for (i, item) in raw.cookies.into_iter().enumerate() {
+        match cookie_pattern(item, &list.index(i)) {
+            Ok(pattern) => cookies.push(pattern),
+            Err(problem) => problems.note(problem)?,
+        }
+    }
+    let list = at.key("consent_mode");
+    let mut consent_mode = Vec::new();
+    for (i, item) in raw.consent_mode.into_iter().enumerate() {
+        match CONSENT_MODE_SIGNALS.iter().find(|s| **s == item.0) {
+            Some(signal) => consent_mode.push(*signal),
+            None => problems.note(list.index(i).problem("not a Consent Mode v2 signal"))?,
+        }
+    }
+    Ok(Category {
+        id,
+        always_on: raw.always_on,
+        revision: raw.revision.0,
+        title: text(raw.title),
+        description: text(raw.description),
+        cookies,
+        consent_mode,
+        change_note: raw.change_note.map(text),
+    })
+}
+
+fn purpose(raw: Obj<RawPurpose>, at: &At, problems: &mut Problems) -> Result<Purpose, Stop> {
+    let raw = raw.0;
+    let legal_basis = match LegalBasis::ALL
+        .into_iter()
+        .find(|b| b.as_str() == raw.legal_basis.0)
+    {
+        Some(basis) => basis,
+        None => {
+            problems.note(at.key("legal_basis").problem(
+                "expected consent, contract, legal_obligation, public_task, vital_interest or legitimate_interest",
+            ))?;
+            // Read as consent for the checks that follow (a shared id, a
+            // form's reason, the LINE link): they only ever demand consent,
+            // so the one mistake is reported once. The policy is refused.
+            LegalBasis::Consent
+        }
+    };
+    let list = at.key("fields");
+    let mut fields = Vec::new();
+    for (i, item) in raw.fields.into_iter().enumerate() {
+        problems.check(plain_id(&item.0, &list.index(i)))?;
+        fields.push(item.0);
+    }
+    let id = raw.id.0;
+    problems.check(plain_id(&id, &at.key("id")))?;
+    let mut purpose = Purpose {
+        id,
+        legal_basis,
+        revision: raw.revision.0,
+        title: text(raw.title),
+        description: text(raw.description),
+        fields,
+        retention: text(raw.retention),
+        change_note: raw.change_note.map(text),
+        content_hash: 0,
+    };
+    purpose.content_hash = content_hash(&purpose);
+    Ok(purpose)
+}
+
+/// FNV-1a over what the person is shown about a purpose, each part ended by
+/// a zero byte so that moving text between parts changes the hash too.
+fn content_hash(purpose: &Purpose) -> u32 {
+    let mut content = String::new();
+    push_decimal(&mut content, u64::from(purpose.revision));
+    let texts = [&purpose.title, &purpose.description, &purpose.retention];
+    let parts = [purpose.legal_basis.as_str()]
+        .into_iter()
+        .chain(texts.iter().flat_map(|t| [t.th.as_str(), t.en.as_str()]))
+        .chain(purpose.fields.iter().map(String::as_str));
+    for part in parts {
+        content.push('\0');
+        content.push_str(part);
+    }
+    crate::consent::fnv1a(content.as_bytes())
+}
+
+/// A recipient key; `None` for a well-formed key of a suite this module
+/// does not seal with (a policy may list it for newer clients).
+fn seal_key_of(
+    raw: Obj<RawKey>,
+    at: &At,
+    problems: &mut Problems,
+) -> Result<Option<SealKey>, Stop> {
+    let raw = raw.0;
+    let kid = raw.kid.0;
+    if kid.is_empty()
+        || kid.len() > 64
+        || !kid
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        problems.note(at.key("kid").problem("use 1 to 64 of A-Z a-z 0-9 _ -"))?;
+    }
+    let key_at = at.key("public_key");
+    let Some(public_key) = seal::from_base64url(&raw.public_key.0) else {
+        problems.note(key_at.problem("not base64url without padding"))?;
+        return Ok(None);
+    };
+    if raw.suite.0 != seal::SUITE {
+        return Ok(None);
+    }
+    if public_key.len() != seal::POINT_BYTES || public_key.first() != Some(&4) {
+        problems.note(key_at.problem("a P-256 public key is an uncompressed point of 65 bytes"))?;
+        return Ok(None);
+    }
+    Ok(Some(SealKey { kid, public_key }))
+}
+
+fn line_link(
+    raw: Obj<RawLine>,
+    at: &At,
+    purposes: &[Purpose],
+    forms: &[Form],
+    problems: &mut Problems,
+) -> Result<LineLink, Stop> {
+    let raw = raw.0;
+    let purpose = raw.purpose.0;
+    if !purposes.iter().any(|p| p.id == purpose && p.asks_consent()) {
+        problems.note(at.key("purpose").problem("must be a consent purpose"))?;
+    }
+    if raw.link.0 != "keyed_hash" {
+        problems.note(at.key("link").problem("expected \"keyed_hash\""))?;
+    }
+    let field = raw.field.0;
+    if forms
+        .iter()
+        .any(|form| form.fields.iter().any(|f| f.name == field))
+    {
+        problems.note(
+            at.key("field")
+                .problem("is already the name of a form field"),
+        )?;
+    }
+    Ok(LineLink { purpose, field })
+}
+
+fn form(
+    raw: Obj<RawForm>,
+    at: &At,
+    id: &str,
+    purposes: &[Purpose],
+    problems: &mut Problems,
+) -> Result<Form, Stop> {
+    let raw = raw.0;
+    if id.is_empty()
+        || id.len() > 32
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    {
+        problems.note(at.problem("a form id uses 1 to 32 of a-z 0-9 _ -"))?;
+    }
+    let list = at.key("purposes");
+    let mut listed = Vec::new();
+    for (i, item) in raw.purposes.into_iter().enumerate() {
+        if !purposes.iter().any(|p| p.id == item.0) {
+            problems.note(list.index(i).problem("not a purpose of this policy"))?;
+        }
+        // Listed even so: the fields that name it are not refused for it again.
+        listed.push(item.0);
+    }
+    let reason = match raw.reason {
+        Some(Str(reason)) => {
+            let asked = purposes.iter().any(|p| p.id == reason && p.asks_consent());
+            if !asked || !listed.contains(&reason) {
+                problems.note(
+                    at.key("reason")
+                        .problem("must be a consent purpose listed in purposes"),
+                )?;
+            }
+            Some(reason)
+        }
+        None => None,
+    };
+    let list = at.key("groups");
+    let mut groups: Vec<FieldGroup> = Vec::new();
+    for (i, item) in raw.groups.into_iter().enumerate() {
+        let id_at = list.index(i);
+        let id_at = id_at.key("id");
+        let Obj(item) = item;
+        let id = item.id.0;
+        problems.check(plain_id(&id, &id_at))?;
+        if groups.iter().any(|g| g.id == id) {
+            problems.note(id_at.problem("duplicate id"))?;
+            continue;
+        }
+        groups.push(FieldGroup {
+            id,
+            label: text(item.label),
+        });
+    }
+    let list = at.key("fields");
+    let mut fields: Vec<Field> = Vec::new();
+    // Whether every field could be read: which groups are empty follows from them all.
+    let mut every_field = true;
+    for (i, item) in raw.fields.into_iter().enumerate() {
+        let item_at = list.index(i);
+        let Some(field) = field(item, &item_at, &listed, &groups, problems)? else {
+            every_field = false;
+            continue;
+        };
+        if fields.iter().any(|f| f.name == field.name) {
+            problems.note(item_at.key("name").problem("duplicate name"))?;
+            continue;
+        }
+        fields.push(field);
+    }
+    let lonely = groups.iter().find(|g| {
+        !fields
+            .iter()
+            .any(|f| f.class == FieldClass::OneOf(g.id.clone()))
+    });
+    if let Some(lonely) = lonely.filter(|_| every_field) {
+        let mut problem = String::from("no field is in group ");
+        problem.push_str(&lonely.id);
+        problems.note(at.key("groups").problem(&problem))?;
+    }
+    Ok(Form {
+        id: id.to_owned(),
+        purposes: listed,
+        reason,
+        fields,
+        groups,
+    })
+}
+
+/// A field; `None` when its kind, class or operator is unknown (noted): it
+/// is then left out of the form's checks that follow from its fields.
+fn field(
+    raw: Obj<RawField>,
+    at: &At,
+    purposes: &[String],
+    groups: &[FieldGroup],
+    problems: &mut Problems,
+) -> Result<Option<Field>, Stop> {
+    let raw = raw.0;
+    let name = raw.name.0;
+    let control_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    if name.len() > 64 || !name.bytes().all(control_name) {
+        problems.note(at.key("name").problem("use 1 to 64 of A-Z a-z 0-9 _ -"))?;
+    }
+    let kind = FieldKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == raw.kind.0);
+    if kind.is_none() {
+        problems.note(at.key("kind").problem("not a field kind"))?;
+    }
+    let group_at = at.key("group");
+    let class = match raw.class.0.as_str() {
+        "required" => Some(FieldClass::Required),
+        "optional" => Some(FieldClass::Optional),
+        "one_of" => match &raw.group {
+            None => {
+                problems.note(group_at.problem("missing"))?;
+                None
+            }
+            Some(Str(group)) => {
+                if !groups.iter().any(|g| g.id == *group) {
+                    problems.note(group_at.problem("not a group of this form"))?;
+                }
+                Some(FieldClass::OneOf(group.clone()))
+            }
+        },
+        _ => {
+            problems.note(
+                at.key("class")
+                    .problem("expected required, optional or one_of"),
+            )?;
+            None
+        }
+    };
+    if matches!(class, Some(FieldClass::Required | FieldClass::Optional)) && raw.group.is_some() {
+        problems.note(group_at.problem("only a one_of field has a group"))?;
+    }
+    let list = at.key("purposes");
+    let mut used = Vec::new();
+    for (i, item) in raw.purposes.into_iter().enumerate() {
+        if !purposes.contains(&item.0) {
+            problems.note(list.index(i).problem("not one of the form's purposes"))?;
+        }
+        used.push(item.0);
+    }
+    if used.is_empty() {
+        problems.note(list.problem("name at least one purpose: data is asked for a reason"))?;
+    }
+    let operator_at = at.key("operator");
+    let operator = MaskOperator::ALL
+        .into_iter()
+        .find(|o| o.as_str() == raw.operator.0);
+    if operator.is_none() {
+        problems
+            .note(operator_at.problem("expected keep, mask, keyed_hash, redact, drop or seal"))?;
+    }
+    // Guideline section 8: these leave the browser raw only where the
+    // form's entry says so in as many words.
+    let sensitive = matches!(
+        kind,
+        Some(FieldKind::NationalId | FieldKind::Passport | FieldKind::Phone)
+    );
+    if sensitive && operator == Some(MaskOperator::Keep) && !raw.allow_keep {
+        problems.note(operator_at.problem(
+            "a national ID, passport or phone is never sent raw unless the field sets allow_keep",
+        ))?;
+    }
+    let identifiers = match raw.identifiers {
+        None => OnIdentifier::Mask,
+        Some(Str(rule)) => {
+            let rule_at = at.key("identifiers");
+            let rule = match rule.as_str() {
+                "mask" => Some(OnIdentifier::Mask),
+                "refuse" => Some(OnIdentifier::Refuse),
+                _ => None,
+            };
+            if rule.is_none() {
+                problems.note(rule_at.problem("expected mask or refuse"))?;
+            } else if kind.is_some_and(FieldKind::is_identifier) {
+                problems.note(rule_at.problem(
+                    "only a field that is not itself an identifier is scanned for identifiers",
+                ))?;
+            }
+            rule.unwrap_or(OnIdentifier::Mask)
+        }
+    };
+    let (Some(kind), Some(class), Some(operator)) = (kind, class, operator) else {
+        return Ok(None);
+    };
+    Ok(Some(Field {
+        name,
+        kind,
+        class,
+        purposes: used,
+        why: text(raw.why),
+        operator,
+        identifiers,
+    }))
+}
+
+fn plain_id(id: &str, at: &At) -> Result<(), PolicyError> {
+    if id.len() > 32
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(at.problem("use 1 to 32 of a-z 0-9 _"));
+    }
+    Ok(())
+}
+
+fn cookie_pattern(raw: Str, at: &At) -> Result<CookiePattern, PolicyError> {
+    let name = raw.0;
+    let (stem, prefix) = match name.strip_suffix('*') {
+        Some(stem) => (stem, true),
+        None => (name.as_str(), false),
+    };
+    // RFC 6265 cookie-name is a token: visible ASCII except separators.
+    let token = |b: u8| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}*".contains(&b);
+    if stem.is_empty() || !stem.bytes().all(token) {
+        return Err(at.problem("not a cookie name (a trailing * matches a prefix)"));
+    }
+    let stem = stem.to_owned();
+    Ok(if prefix {
+        CookiePattern::Prefix(stem)
+    } else {
+        CookiePattern::Exact(stem)
+    })
+}
+
+fn url(url: &str, at: &At) -> Result<(), PolicyError> {
+    // Rendered as a link: anything but https or a same-site path could run
+    // script (`javascript:`) or lead elsewhere (`//host`, `http:`). Browsers
+    // read `\` as `/` and drop tabs and newlines anywhere in a link, so
+    // `/\host` and `/<tab>/host` open `//host` too: neither may appear at all.
+    let hidden = url.bytes().any(|b| b < b' ' || b == b'\\');
+    let same_site = url.starts_with('/') && !url.starts_with("//");
+    if (url.starts_with("https://") || same_site) && !hidden {
+        Ok(())
+    } else {
+        Err(at.problem("must start with https:// or one /, with no backslash or control character"))
+    }
+}
