@@ -1,44 +1,68 @@
 #!/usr/bin/env bash
-# Builds pkg/: the wasm module and its JS glue (wasm-bindgen --target web),
-# shrunk with wasm-opt -Oz, the stylesheet, package.json from pkg.json, the
-# README and the licences; checks the file list of the npm tarball.
+# Builds pkg/: the banner module's and the full module's wasm and JS glue
+# (wasm-bindgen --target web), shrunk with wasm-opt -Oz, the package's entry
+# script over both, the stylesheet, package.json from pkg.json, the README and
+# the licences; checks the file list of the npm tarball.
 # Prints the raw and gzip bytes of what a page loads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Two entry points from one crate, each its own wasm: the banner module
+# (feature `banner`, src/banner_module/), which pages load first, and the full
+# module (feature `full`, the default, src/web/), loaded after the banner.
+# Same target folder: cargo keeps both builds of the crate apart by features.
+release=target/wasm32-unknown-unknown/release
+cargo build --release --target wasm32-unknown-unknown --no-default-features --features banner
+cp "$release/mohprompt_privacy.wasm" "$release/mohprompt_privacy_banner.wasm"
 cargo build --release --target wasm32-unknown-unknown
 rm -rf pkg
-wasm-bindgen --target web --out-dir pkg --out-name mohprompt_privacy \
-  target/wasm32-unknown-unknown/release/mohprompt_privacy.wasm
+wasm-bindgen --target web --no-typescript --out-dir pkg --out-name mohprompt_privacy_banner \
+  "$release/mohprompt_privacy_banner.wasm"
+wasm-bindgen --target web --out-dir pkg --out-name mohprompt_privacy_full \
+  "$release/mohprompt_privacy.wasm"
+# The full module's wasm keeps the name it always had (the public contract's).
+mv pkg/mohprompt_privacy_full_bg.wasm pkg/mohprompt_privacy_bg.wasm
 # An Error that says to call init() first, and typings a strict tsc accepts.
-node scripts/glue.mjs pkg/mohprompt_privacy.js pkg/mohprompt_privacy.d.ts
+node scripts/glue.mjs pkg/mohprompt_privacy_banner.js
+node scripts/glue.mjs pkg/mohprompt_privacy_full.js pkg/mohprompt_privacy_full.d.ts mohprompt_privacy_bg.wasm
 
 # wasm-bindgen drops the target-features section, so name the features rustc
 # uses by default for wasm32; wasm-opt then strips names and producers. The
 # module's memory is its own, so it starts zeroed, and its first kilobyte is
 # never addressed (the stack starts at 1 MiB and grows down): wasm-opt may use
 # both facts (half a kilobyte gzip).
-node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
-  --zero-filled-memory --low-memory-unused \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/mohprompt_privacy_bg.wasm -o pkg/mohprompt_privacy_bg.wasm
+for wasm in pkg/mohprompt_privacy_banner_bg.wasm pkg/mohprompt_privacy_bg.wasm; do
+  node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers \
+    --zero-filled-memory --low-memory-unused \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$wasm" -o "$wasm"
+done
 
-# The glue imports the crate's JS snippets (src/web/seal.js) from pkg/snippets/:
-# bundle them into it, so the page still loads one script and one wasm.
-node_modules/.bin/esbuild pkg/mohprompt_privacy.js --bundle --format=esm --log-level=warning \
-  --outfile=pkg/mohprompt_privacy.js --allow-overwrite
+# The full glue imports the crate's JS snippets (src/web/seal.js) from pkg/snippets/:
+# bundle them into it, so the full module is still one script and one wasm.
+node_modules/.bin/esbuild pkg/mohprompt_privacy_full.js --bundle --format=esm --log-level=warning \
+  --outfile=pkg/mohprompt_privacy_full.js --allow-overwrite
 rm -rf pkg/snippets
 
-# The glue is read by browsers, not people: minify it (export names and the
-# wasm import names are kept; the .d.ts describes the same exports).
-node_modules/.bin/terser pkg/mohprompt_privacy.js --module --compress passes=2 --mangle \
-  -o pkg/mohprompt_privacy.js
+# The package's entry script, over the two glues (src/entry/), and its typings:
+# the full glue's, with what the entry adds.
+cp src/entry/mohprompt_privacy.js pkg/mohprompt_privacy.js
+node scripts/entry-types.mjs pkg/mohprompt_privacy_full.d.ts src/entry/mohprompt_privacy.d.ts \
+  > pkg/mohprompt_privacy.d.ts
+rm pkg/mohprompt_privacy_full.d.ts
+
+# The scripts are read by browsers, not people: minify them (export names and
+# the wasm import names are kept; the .d.ts describes the same exports).
+for js in pkg/mohprompt_privacy.js pkg/mohprompt_privacy_banner.js pkg/mohprompt_privacy_full.js; do
+  node_modules/.bin/terser "$js" --module --compress passes=2 --mangle -o "$js"
+done
 
 # Short import and export names in both the wasm and the glue.
-node scripts/minify-names.mjs pkg/mohprompt_privacy_bg.wasm pkg/mohprompt_privacy.js
+node scripts/minify-names.mjs pkg/mohprompt_privacy_banner_bg.wasm pkg/mohprompt_privacy_banner.js
+node scripts/minify-names.mjs pkg/mohprompt_privacy_bg.wasm pkg/mohprompt_privacy_full.js
 # The raw wasm's own typings name the long exports; the glue is the interface.
-rm -f pkg/mohprompt_privacy_bg.wasm.d.ts
+rm -f pkg/*_bg.wasm.d.ts
 
 # Comments and indentation are for readers of style/privacy.css, not for phones.
 node -e '
@@ -58,7 +82,8 @@ cp README.md LICENSE-MIT LICENSE-APACHE pkg/
 # (or a stray one, such as the snippets folder) stops the build here, not an app.
 node scripts/check-pack.mjs pkg \
   LICENSE-APACHE LICENSE-MIT README.md mohprompt_privacy.d.ts mohprompt_privacy.js \
-  mohprompt_privacy_bg.wasm package.json privacy.css
+  mohprompt_privacy_banner.js mohprompt_privacy_banner_bg.wasm mohprompt_privacy_bg.wasm \
+  mohprompt_privacy_full.js package.json privacy.css
 
 node scripts/sizes.mjs
 

@@ -14,10 +14,14 @@
 // wasm-bindgen that writes its glue differently is noticed here, not by a
 // person calling the module before init.
 //
-// Usage: node scripts/glue.mjs pkg/mohprompt_privacy.js pkg/mohprompt_privacy.d.ts
+// - With a third argument, the glue looks for its wasm under that name: the
+//   full module's wasm keeps the name it had before there were two.
+//
+// Usage: node scripts/glue.mjs GLUE.js [GLUE.d.ts [WASM_NAME]]
 import fs from 'node:fs';
+import path from 'node:path';
 
-const [glue, typings] = process.argv.slice(2);
+const [glue, typings, wasmName] = process.argv.slice(2);
 
 function edit(path, edits) {
   let text = fs.readFileSync(path, 'utf8');
@@ -43,6 +47,11 @@ edit(glue, [
   ['let wasmModule, wasmInstance, wasm;', notReady],
   ['if (wasm !== undefined) return wasm;', 'if (wasm !== __wbg_not_ready) return wasm;', 2],
 ]);
+if (wasmName) {
+  const generated = `${path.basename(glue, '.js')}_bg.wasm`;
+  edit(glue, [[`new URL('${generated}', import.meta.url)`, `new URL('${wasmName}', import.meta.url)`]]);
+}
+if (!typings) process.exit(0);
 
 const initOutput = /export interface InitOutput \{\n[^}]*\n\}/;
 let dts = fs.readFileSync(typings, 'utf8');

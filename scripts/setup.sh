@@ -59,8 +59,9 @@ if [ "$need" = test ]; then
   # WebKit (LINE on iOS): WebKitGTK's MiniBrowser and its WebDriver, with a display for it.
   [ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
   command -v Xvfb >/dev/null || missing+=(xvfb)
-  # Thai glyphs, so screenshots of the banner are readable.
-  fc-list :lang=th 2>/dev/null | grep -q . || missing+=(fonts-thai-tlwg)
+  # Thai glyphs, so screenshots of the banner are readable. No pipe into `grep -q`: it exits at
+  # the first line, fc-list then fails writing the rest, and under pipefail the font looked missing.
+  [ -n "$(fc-list :lang=th 2>/dev/null)" ] || missing+=(fonts-thai-tlwg)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
     apt-get update -qq

@@ -1,27 +1,46 @@
-// Prints raw and gzip bytes of what a page loads from pkg/, and the total.
-// `--json` prints the same figures as JSON (the benchmark and the size budget read them).
+// Prints raw and gzip bytes of what a page loads from pkg/, in two groups: what the banner
+// needs (fetched before its first frame: the entry script, both glues, the banner module's
+// wasm and the stylesheet) and the full module (its wasm and glue, with the entry script and
+// the stylesheet, as a page with a form loads it). `--json` prints the same figures as JSON
+// (the benchmark and the size budget read them).
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-export const LOADED = ['mohprompt_privacy_bg.wasm', 'mohprompt_privacy.js', 'privacy.css'];
+export const GROUPS = {
+  banner: ['mohprompt_privacy.js', 'mohprompt_privacy_banner.js', 'mohprompt_privacy_banner_bg.wasm',
+    'mohprompt_privacy_full.js', 'privacy.css'],
+  full: ['mohprompt_privacy_bg.wasm', 'mohprompt_privacy_full.js', 'mohprompt_privacy.js', 'privacy.css'],
+};
 
 export function sizes(dir = new URL('../pkg/', import.meta.url)) {
-  const files = LOADED.map((name) => {
+  const measure = (name) => {
     const bytes = readFileSync(new URL(name, dir));
-    return { name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-  });
-  const total = files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip }), { raw: 0, gzip: 0 });
-  return { files, total };
+    return {
+      name,
+      raw: bytes.length,
+      gzip: gzipSync(bytes, { level: 9 }).length,
+      brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+  };
+  return Object.fromEntries(Object.entries(GROUPS).map(([group, names]) => {
+    const files = names.map(measure);
+    const total = files.reduce((t, f) => ({ raw: t.raw + f.raw, gzip: t.gzip + f.gzip, brotli: t.brotli + f.brotli }),
+      { raw: 0, gzip: 0, brotli: 0 });
+    return [group, { files, total }];
+  }));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { files, total } = sizes();
+  const groups = sizes();
   if (process.argv.includes('--json')) {
-    console.log(JSON.stringify({ files, total }));
+    console.log(JSON.stringify(groups));
   } else {
-    const row = (name, raw, gzip) => `${name.padEnd(28)}${String(raw).padStart(9)}${String(gzip).padStart(9)}`;
-    console.log(row('pkg/', 'raw B', 'gzip B'));
-    for (const f of files) console.log(row(f.name, f.raw, f.gzip));
-    console.log(row('total', total.raw, total.gzip));
+    const row = (name, raw, gzip, brotli) =>
+      `${name.padEnd(34)}${String(raw).padStart(9)}${String(gzip).padStart(9)}${String(brotli).padStart(9)}`;
+    for (const [group, { files, total }] of Object.entries(groups)) {
+      console.log(row(`pkg/, ${group}`, 'raw B', 'gzip B', 'brotli B'));
+      for (const f of files) console.log(row(f.name, f.raw, f.gzip, f.brotli));
+      console.log(row('total', total.raw, total.gzip, total.brotli));
+    }
   }
 }

@@ -367,7 +367,8 @@ fn digits(s: &str, radix: u32) -> Option<u64> {
     })
 }
 
-fn base36(n: u64) -> String {
+/// `n` in lowercase base 36, as stored times are written.
+pub(crate) fn base36(n: u64) -> String {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = if n >= 36 {
         base36(n / 36)
@@ -376,6 +377,11 @@ fn base36(n: u64) -> String {
     };
     out.push(char::from(DIGITS[(n % 36) as usize]));
     out
+}
+
+/// A stored time read back (strict lowercase base 36).
+pub(crate) fn from_base36(s: &str) -> Option<u64> {
+    digits(s, 36)
 }
 
 pub(crate) use crate::model::hex8;

@@ -18,7 +18,12 @@
 //!   queue's backoff and the plan of a guarded submit, apart from the browser;
 //! - [`consent_mode`]: Google Consent Mode v2 signals derived from them;
 //! - [`i18n`]: Thai and English interface texts;
-//! - `web` (wasm32 only): the banner, storage, script gating and the JS API.
+//! - [`handover`]: the receipts the banner module owes the full module;
+//! - in wasm32, the browser side: `page` (storage, drawing, gating, signals,
+//!   LIFF), shared by the two entry points built from this crate:
+//!   `banner_module` (feature `banner`: the banner on the page's critical
+//!   path) and `web` (feature `full`, the default: everything else and the
+//!   `Privacy` API).
 #![deny(missing_docs, missing_debug_implementations)]
 
 extern crate alloc;
@@ -26,6 +31,7 @@ extern crate alloc;
 pub mod consent;
 pub mod consent_mode;
 pub mod fields;
+pub mod handover;
 pub mod i18n;
 pub mod identifiers;
 pub mod masking;
@@ -36,17 +42,28 @@ pub mod scan;
 pub mod seal;
 pub mod session;
 
-#[cfg(target_arch = "wasm32")]
+// In wasm32, the browser side: what both entry points share, then each
+// entry point's own surface (`scripts/build.sh` builds each on its own).
+#[cfg(all(target_arch = "wasm32", any(feature = "full", feature = "banner")))]
+mod page;
+
+#[cfg(all(target_arch = "wasm32", feature = "banner"))]
+mod banner_module;
+
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 mod web;
 
 /// Sealing on the browser's WebCrypto (wasm32 only).
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 pub use web::seal as webcrypto;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 pub use web::{
     Privacy, format_thai_id, mask_value, normalize_thai_phone, scan_text, validate_thai_id,
 };
+
+#[cfg(all(target_arch = "wasm32", feature = "banner"))]
+pub use banner_module::BannerModule;
 
 // Talc is a fraction of dlmalloc's size in wasm (measured in the README).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]

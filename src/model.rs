@@ -44,7 +44,7 @@ impl Lang {
 }
 
 /// A text in both of the page's languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Text {
     /// Thai.
     pub th: String,

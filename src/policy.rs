@@ -20,8 +20,14 @@ pub use crate::model::Text;
 /// `policy/mohprompt.json` without the whitespace between tokens.
 pub const MOHPROMPT_POLICY: &str = include_str!(concat!(env!("OUT_DIR"), "/mohprompt.json"));
 
+/// The banner's part of the bundled policy (its version, link, categories
+/// and purposes, written by `build.rs`): what the banner module carries, as
+/// the rest is the full module's.
+pub const MOHPROMPT_BANNER_POLICY: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/mohprompt-banner.json"));
+
 /// Who is responsible for the data and how to reach them (guideline section 9).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Controller {
     /// Name of the controlling office.
     pub name: Text,
@@ -341,6 +347,25 @@ impl Policy {
         let raw: load::Obj<load::RawPolicy> = serde_path_to_error::deserialize(deserializer)
             .map_err(|e| alloc::vec![load::serde_error(e)])?;
         load::validate(raw.0)
+    }
+
+    /// Reads and checks only the banner's part of a policy (version, link,
+    /// categories, purposes), as the banner module does before the full
+    /// module has loaded: every other key is skipped, the controller, forms,
+    /// keys and LINE link are left empty. What it reads is checked as
+    /// [`Policy::from_json`] checks it, so a decision stored under one
+    /// reading decodes the same under the other; a document it cannot read
+    /// is refused with no path.
+    ///
+    /// ```
+    /// use mohprompt_privacy::policy::{Policy, MOHPROMPT_BANNER_POLICY, MOHPROMPT_POLICY};
+    /// let full = Policy::from_json(MOHPROMPT_POLICY).unwrap();
+    /// let banner = Policy::banner_part_from_json(MOHPROMPT_BANNER_POLICY).unwrap();
+    /// assert_eq!((&banner.categories, &banner.purposes), (&full.categories, &full.purposes));
+    /// assert!(banner.forms.is_empty());
+    /// ```
+    pub fn banner_part_from_json(text: &str) -> Result<Policy, PolicyError> {
+        load::banner_part(text)
     }
 
     /// The bundled Mor Prom policy.

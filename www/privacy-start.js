@@ -54,29 +54,29 @@ function showUnavailable(form) {
 }
 
 /**
- * Starts the module on the page: `prepare()` loads what the page needs (the wasm, the policy,
- * LIFF) and returns `{ policy, options }` for Privacy.start. Then the forms are attached and
+ * Starts the module on the page: `prepare()` loads what the page needs (the banner module, the
+ * policy, LIFF) and returns `{ policy, options }` for Privacy.start, which shows the banner at
+ * once. Once the full module runs (`privacy.ready`), the forms are attached and
  * `window.privacy` is set, which is what tests wait for. If anything fails the forms keep their
  * disabled submit buttons and say why: nothing is sent without the module.
  */
 export async function startPage(prepare) {
   let privacy;
+  let options;
   try {
-    const { policy, options } = await prepare();
+    let policy;
+    ({ policy, options } = await prepare());
     const started = performance.now();
     privacy = startPrivacy(policy, options);
     // Named measures show in the browser's performance panel; `make bench` reports them.
     performance.measure('privacy: start', { start: started });
+    privacy = await fullModule(privacy, policy, options);
   } catch (err) {
-    // The wasm did not load (blocked, offline, an old browser) or would not start.
+    // A wasm did not load (blocked, offline, an old browser) or would not start.
     console.error('The privacy module did not start; forms stay disabled.', err);
     for (const form of document.querySelectorAll('form[data-privacy-form]')) showUnavailable(form);
     return;
   }
-  // The banner is what a first visitor needs first: let it be painted before the forms are
-  // marked, which lays the whole form out again (the banner is then on screen 20 to 50 ms
-  // sooner; `make bench`). Until it is attached, a form cannot be sent.
-  if (document.querySelector('[data-privacy-banner]')) await afterNextPaint();
   // Forms next: once window.privacy exists the forms are ready too.
   const attaching = performance.now();
   attachForms(privacy);
@@ -84,9 +84,19 @@ export async function startPage(prepare) {
   window.privacy = privacy;
 }
 
-// Resolves once the browser has painted the next frame; at once when the page is hidden, where
-// no frame is painted.
-function afterNextPaint() {
-  if (document.visibilityState !== 'visible') return Promise.resolve();
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+// Waits for the full module, which loads after the banner's first frame. Where it refuses the
+// served policy that the banner module accepted (the full module reads all of it, forms too),
+// the bundled policy takes over, as when the banner module refuses it.
+async function fullModule(privacy, policy, options) {
+  try {
+    await privacy.ready;
+    return privacy;
+  } catch (err) {
+    if (err?.code !== 'policy_invalid' || policy === undefined) throw err;
+    console.error('The served policy was rejected; using the bundled policy.', err);
+    privacy.destroy();
+    const bundled = Privacy.start(options);
+    await bundled.ready;
+    return bundled;
+  }
 }

@@ -19,8 +19,10 @@ use core::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
+mod banner;
 mod validate;
 
+pub(super) use banner::banner_part;
 pub(super) use validate::validate;
 
 /// The document as serde reads it: every key the schema knows, nothing else.

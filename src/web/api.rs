@@ -3,25 +3,26 @@
 //! (`options.rs`) and values go out through serde-wasm-bindgen; errors carry
 //! a `code` (`boundary.rs` lists them).
 
-use super::boundary::{error, no_dom, to_js};
 use super::decide::{after_decision, decide};
 use super::delivery::{self, Answers};
 use super::dialog;
-use super::dom;
 use super::events::{self, EVENTS};
 use super::form::{self, ATTACHED};
-use super::liff;
 use super::listener::{self, Listener};
 use super::options::{Decisions, HtmlFormElement, PrivacyEvent, PrivacyOptions, Settings};
 use super::receipts;
 use super::report::submission_object;
 use super::seal_notice;
-use super::signals;
 use super::state::{Cell, Forms, Hooks, Identity, Inner, Page, Receipts, Shared, now_seconds};
-use super::store::{ConsentStore, Stored};
 use super::submit::{self, enable_submit, form_status, seal_error};
 use crate::consent::Consent;
 use crate::consent_mode;
+use crate::handover;
+use crate::page::boundary::{error, no_dom, to_js};
+use crate::page::dom;
+use crate::page::liff;
+use crate::page::signals;
+use crate::page::store::{self, ConsentStore, Stored};
 use crate::seal::SealError;
 use crate::session::{API, Action, Deliveries, GPC, Session};
 use js_sys::{Array, Function, JSON, Promise};
@@ -71,6 +72,56 @@ impl Privacy {
     /// (`options_invalid`, `lang_unknown`), and where there is no page
     /// (`no_dom`: Node, a worker).
     pub fn start(options: Option<PrivacyOptions>) -> Result<Privacy, JsValue> {
+        Privacy::begin(options, None)
+    }
+
+    /// `start` after the banner module (`src/banner_module/`), from the
+    /// consent value it ended with (in `storage: 'memory'` this module's
+    /// store has not seen it): the page is set up already (Consent Mode
+    /// defaults, gated scripts, the decision GPC signalled), so only what
+    /// the full module adds is done, and no banner is drawn (the entry
+    /// script calls `showBanner` where the banner module's was on screen).
+    /// Called by the package's entry script, not by pages.
+    #[wasm_bindgen(skip_typescript, js_name = afterBanner)]
+    pub fn after_banner(
+        options: Option<PrivacyOptions>,
+        stored: Option<String>,
+    ) -> Result<Privacy, JsValue> {
+        Privacy::begin(options, Some(Handover { stored }))
+    }
+
+    /// Makes the receipts of the decisions the banner module recorded
+    /// (`handover.rs`: its stored list of owed receipts), each as it was at
+    /// its time, skipping any this device has kept already; announces and
+    /// delivers them, then forgets the list.
+    #[wasm_bindgen(skip_typescript, js_name = settleOwed)]
+    pub fn settle_owed(&self, owed: &str) {
+        let made = self
+            .shared
+            .borrow_mut()
+            .record_owed(&handover::decode(owed));
+        if let Some(storage) = store::device_storage() {
+            let _ = storage.remove_item(handover::OWED_KEY);
+        }
+        for receipt in &made {
+            events::announce_receipt(&self.shared, receipt);
+        }
+        delivery::flush(&self.shared);
+    }
+}
+
+/// What the banner module leaves the full module.
+struct Handover {
+    /// The stored consent value it ended with (in `storage: 'memory'` the
+    /// full module's store has not seen it).
+    stored: Option<String>,
+}
+
+impl Privacy {
+    fn begin(
+        options: Option<PrivacyOptions>,
+        handover: Option<Handover>,
+    ) -> Result<Privacy, JsValue> {
         if dom::page_document().is_none() {
             return Err(no_dom());
         }
@@ -87,36 +138,18 @@ impl Privacy {
 
         let store = ConsentStore::new(persistent);
         let gpc = signals::global_privacy_control();
-        let stored = store.load();
-        let first_visit = stored == Stored::Nothing;
-        let consent = match stored {
-            Stored::Nothing => Consent::new(&policy, gpc),
-            Stored::Value(value) => match Consent::decode(&value, &policy, gpc) {
-                Ok(mut consent) => {
-                    // Decisions older than their lifetime are asked again. Writing
-                    // the value back also restores a cookie the browser dropped
-                    // while localStorage kept the mirror.
-                    consent.expire(now_seconds());
-                    store.save(&consent.encode());
-                    consent
-                }
-                Err(e) => {
-                    discard(&store, e.as_str());
-                    Consent::new(&policy, gpc)
-                }
-            },
-            Stored::Conflict => {
-                discard(
-                    &store,
-                    "stored consent differs between cookie and localStorage",
-                );
-                Consent::new(&policy, gpc)
-            }
+        let stored = match &handover {
+            Some(Handover {
+                stored: Some(value),
+            }) => Stored::Value(value.clone()),
+            _ => store.load(),
         };
+        let (consent, first_visit) =
+            store::load_consent(&store, stored, &policy, gpc, now_seconds());
         // Consent Mode wants its defaults (everything denied but what is
         // always on) before any tag runs; stored decisions follow as an update.
         let gtag = signals::gtag();
-        if let Some(gtag) = &gtag {
+        if let (Some(gtag), None) = (&gtag, &handover) {
             let defaults = consent_mode::signals(&policy, &Consent::new(&policy, false));
             signals::consent_mode(gtag, "default", &defaults);
         }
@@ -158,7 +191,7 @@ impl Privacy {
         };
         // The signal answered for this device: that is a decision to record,
         // once. The empty record stored with it marks it as recorded.
-        let gpc_receipt = if signalled && first_visit {
+        let gpc_receipt = if signalled && first_visit && handover.is_none() {
             inner.store.save(&inner.session.consent.encode());
             Some(inner.record(GPC, &denied))
         } else {
@@ -172,17 +205,22 @@ impl Privacy {
             }),
             shared,
         };
-        after_decision(&privacy.shared, GPC, &[], &refused, signalled);
+        if handover.is_none() {
+            after_decision(&privacy.shared, GPC, &[], &refused, signalled);
+        }
         if let Some(receipt) = gpc_receipt {
             events::announce_receipt(&privacy.shared, &receipt);
         }
         delivery::flush(&privacy.shared);
-        if pending {
+        if pending && handover.is_none() {
             dialog::show_banner(&privacy.shared);
         }
         Ok(privacy)
     }
+}
 
+#[wasm_bindgen]
+impl Privacy {
     /// Whether category or purpose `id` is allowed now: granted, always on,
     /// or a purpose that rests on another legal basis than consent (a
     /// notice). Unknown ids are not.
@@ -403,13 +441,4 @@ impl Drop for Privacy {
             callbacks.answers.forget();
         }
     }
-}
-
-/// Drops a stored value that cannot be trusted; the person is asked again.
-fn discard(store: &ConsentStore, why: &str) {
-    store.clear();
-    let mut message = String::from("privacy: ");
-    message.push_str(why);
-    message.push_str("; it was discarded and consent will be asked again");
-    web_sys::console::warn_1(&message.into());
 }

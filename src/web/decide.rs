@@ -2,14 +2,14 @@
 //! when anything changed), then cookies of withdrawn categories are deleted,
 //! gated scripts run, Consent Mode is updated and the events go out.
 
-use super::banner;
-use super::boundary::to_js;
 use super::delivery;
 use super::events::{self, ChangeDetail, ConsentDetail};
-use super::gating;
-use super::signals;
 use super::state::{Shared, now_seconds};
 use crate::consent_mode;
+use crate::page::banner;
+use crate::page::boundary::to_js;
+use crate::page::gating;
+use crate::page::signals;
 use crate::session::{Action, ActionError};
 
 /// Records what `action`, made through `method`, decides and applies the

@@ -2,11 +2,11 @@
 //! dialog's keyboard: Escape closes it (not consent), Tab cycles inside it.
 //! `banner.rs` draws them; the session decides what a click records.
 
-use super::banner;
 use super::decide::decide;
-use super::dom;
 use super::state::Shared;
 use crate::consent::Choice;
+use crate::page::banner;
+use crate::page::dom;
 use crate::session::{Action, BANNER, PRIVACY_CENTRE, Toggle};
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, Event, KeyboardEvent};

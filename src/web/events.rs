@@ -2,9 +2,9 @@
 //! `document`, with their details (`consent`, `change`, `receipt`,
 //! `submit`), which never hold a value the person typed.
 
-use super::boundary::to_js;
-use super::dom;
 use super::state::Shared;
+use crate::page::boundary::to_js;
+use crate::page::dom;
 use js_sys::{Function, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

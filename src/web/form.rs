@@ -6,10 +6,10 @@
 //! marks: what must be given and what may, and why each is asked (section
 //! 2(จ)); and the messages of validation.
 
-use super::banner::{View, notice, purpose_facts};
-use super::dom::{append, document, element, inputs, set, text};
 use crate::consent::State;
 use crate::fields::{FieldClass, Problem};
+use crate::page::banner::{View, notice, purpose_facts};
+use crate::page::dom::{append, document, element, inputs, set, text};
 use crate::policy::Form;
 use alloc::string::String;
 use alloc::vec::Vec;

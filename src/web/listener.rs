@@ -47,7 +47,7 @@ pub fn listen(shared: &Shared) -> Listener {
         }
     });
     let callback = listener.as_ref().unchecked_ref();
-    let doc = super::dom::document();
+    let doc = crate::page::dom::document();
     for name in LISTENED {
         let _ = doc.add_event_listener_with_callback(name, callback);
     }
@@ -71,7 +71,7 @@ fn on_click(shared: &Shared, event: &Event) {
 
 /// Takes `listen`'s listener off the document and the window.
 pub fn unlisten(callback: &Function) {
-    let doc = super::dom::document();
+    let doc = crate::page::dom::document();
     for name in LISTENED {
         let _ = doc.remove_event_listener_with_callback(name, callback);
     }

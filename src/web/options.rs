@@ -1,10 +1,10 @@
 //! `Privacy.start`'s options: their TypeScript types, their serde form, and
 //! their checks, with the messages and codes page code sees.
 
-use super::boundary::{error, stringify};
-use super::liff;
 use crate::i18n::Lang;
 use crate::masking;
+use crate::page::boundary::{error, stringify};
+use crate::page::liff;
 use crate::policy::{MOHPROMPT_POLICY, Policy, PolicyError};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;

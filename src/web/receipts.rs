@@ -3,8 +3,8 @@
 //! as JSON, and retried until a 2xx answer. The receiver deduplicates by
 //! `receipt_id`, so a receipt sent twice still counts once.
 
-use super::store::device_storage;
-use crate::receipt::{ReceiptLog, is_uuid_v4, uuid_v4};
+use crate::page::store::device_storage;
+use crate::receipt::{ReceiptLog, is_uuid_v4};
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::RequestInit;
@@ -69,18 +69,7 @@ pub const RECEIPTS_KEY: &str = "mp_receipts";
 /// Web Storage key of the device's pseudonymous id.
 pub const SUBJECT_KEY: &str = "mp_subject";
 
-/// A fresh random UUID (crypto.getRandomValues through getrandom).
-pub fn random_uuid() -> String {
-    let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_err() {
-        // Only where Web Crypto is missing altogether: the id must still be
-        // unique, not secret, so Math.random serves.
-        for byte in &mut bytes {
-            *byte = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    uuid_v4(bytes)
-}
+pub use crate::page::store::random_uuid;
 
 /// The device's pseudonymous id: random, kept in Web Storage, never derived
 /// from anything the person typed or from their LINE account.

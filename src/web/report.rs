@@ -3,9 +3,9 @@
 //! Names, kinds, actions and operators; the payload only where it is what
 //! is sent.
 
-use super::boundary::to_js;
 use crate::fields::{FieldAction, FieldKind, Submission};
 use crate::masking::MaskOperator;
+use crate::page::boundary::to_js;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 use wasm_bindgen::prelude::*;

@@ -7,11 +7,13 @@
 //! `gtag`, event listeners) runs only after the borrow is released, so page
 //! code may call the API re-entrantly.
 
-use super::banner::View;
 use super::form;
 use super::receipts;
-use super::store::ConsentStore;
+use crate::consent::Consent;
+use crate::handover::Owed;
 use crate::i18n::Lang;
+use crate::page::banner::View;
+use crate::page::store::ConsentStore;
 use crate::receipt::{self, Issuer, Occasion, ReceiptLog};
 use crate::session::{Deliveries, Session};
 use js_sys::Function;
@@ -176,6 +178,44 @@ impl Inner {
     /// Records the receipt of a decision that changed `changed`; returns it as JSON.
     pub fn record(&mut self, method: &str, changed: &[String]) -> String {
         let receipt_id = receipts::random_uuid();
+        let occasion = Occasion {
+            receipt_id: &receipt_id,
+            now: now_seconds(),
+            method,
+            changed,
+        };
+        let consent = self.session.consent.clone();
+        self.record_as(&occasion, &consent)
+    }
+
+    /// Records the receipts the banner module owes, each with its own id,
+    /// time and consent, skipping those kept already and those whose
+    /// consent does not decode under this policy; returns the new ones.
+    pub fn record_owed(&mut self, owed: &[Owed]) -> Vec<String> {
+        let mut made = Vec::new();
+        for o in owed {
+            let kept = self.receipts.log.kept.iter().any(|k| k.id == o.receipt_id);
+            let gpc = self.session.consent.gpc;
+            let Ok(consent) = Consent::decode(&o.consent, &self.session.policy, gpc) else {
+                continue;
+            };
+            if kept {
+                continue;
+            }
+            let occasion = Occasion {
+                receipt_id: &o.receipt_id,
+                now: o.decided_at,
+                method: &o.method,
+                changed: &o.changed,
+            };
+            made.push(self.record_as(&occasion, &consent));
+        }
+        made
+    }
+
+    /// Records the receipt of `occasion`, with `consent` as it stood after it.
+    fn record_as(&mut self, occasion: &Occasion, consent: &Consent) -> String {
+        let receipt_id = occasion.receipt_id;
         let kept = &mut self.receipts;
         if kept.policy_sha256.is_empty() {
             kept.policy_sha256 = receipt::sha256_hex(&core::mem::take(&mut kept.policy_text));
@@ -189,14 +229,8 @@ impl Inner {
             subject: &kept.subject,
             lang: self.lang,
         };
-        let occasion = Occasion {
-            receipt_id: &receipt_id,
-            now: now_seconds(),
-            method,
-            changed,
-        };
-        let json = receipt::receipt(&issuer, &self.session.consent, &occasion);
-        if kept.log.push(&receipt_id, json.clone()) {
+        let json = receipt::receipt(&issuer, consent, occasion);
+        if kept.log.push(receipt_id, json.clone()) {
             web_sys::console::warn_1(
                 &"privacy: the receipt log is full; the oldest undelivered receipt was dropped"
                     .into(),

@@ -3,9 +3,7 @@
 //! then what the session plans — refuse, seal, or send — done in the page:
 //! the status line, the submit controls, the POST and its answer.
 
-use super::boundary::{error, stringify, to_js};
 use super::decide::decide;
-use super::dom;
 use super::events::{self, Unsent};
 use super::form;
 use super::receipts;
@@ -16,6 +14,8 @@ use super::typing;
 use crate::fields::{self, Refusal, Submission};
 use crate::masking::OperatorError;
 use crate::model::push_decimal;
+use crate::page::boundary::{error, stringify, to_js};
+use crate::page::dom;
 use crate::seal::SealError;
 use crate::session::{self, Action, Plan};
 use js_sys::{Function, Promise, Reflect};

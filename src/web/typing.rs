@@ -2,10 +2,10 @@
 //! with the caret staying after the same digit; and display masking when
 //! they leave the field, with a button to show the value again.
 
-use super::dom::{document, set, text};
 use crate::fields::FieldKind;
 use crate::i18n::Lang;
 use crate::identifiers::{self, digit_value};
+use crate::page::dom::{document, set, text};
 use alloc::string::String;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};

@@ -1,8 +1,8 @@
 //! The identifier utilities of the JS API: plain functions over strings,
 //! for pages that check or show identifiers themselves.
 
-use super::boundary::{error, to_js};
 use crate::fields::FieldKind;
+use crate::page::boundary::{error, to_js};
 use crate::scan::{self, FindingKind};
 use crate::{identifiers, masking};
 use js_sys::Object;

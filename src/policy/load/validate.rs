@@ -53,62 +53,11 @@ pub(in crate::policy) fn validate(raw: RawPolicy) -> Result<Policy, Vec<PolicyEr
 
 fn policy(raw: RawPolicy, problems: &mut Problems) -> Result<Policy, Stop> {
     let root = At::Root;
-    let version = raw.version.0;
-    if version.len() > 32
-        || !version
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-    {
-        problems.note(
-            root.key("version")
-                .problem("use 1 to 32 of A-Z a-z 0-9 . _ -"),
-        )?;
-    }
+    let version = version(raw.version, problems)?;
     let controller = controller(raw.controller, &root.key("controller"), problems)?;
     let policy_url = raw.policy_url.0;
     problems.check(url(&policy_url, &root.key("policy_url")))?;
-
-    let list = root.key("categories");
-    let mut categories: Vec<Category> = Vec::new();
-    for (i, item) in raw.categories.into_iter().enumerate() {
-        let at = list.index(i);
-        let category = category(item, &at, problems)?;
-        if categories.iter().any(|c| c.id == category.id) {
-            problems.note(at.key("id").problem("duplicate id"))?;
-            continue;
-        }
-        categories.push(category);
-    }
-    if !categories.iter().any(|c| c.always_on) {
-        problems
-            .note(list.problem("needs an always_on category for strictly necessary cookies"))?;
-    }
-    if categories.len() > 32 {
-        problems.note(list.problem("at most 32 categories"))?;
-    }
-    let list = root.key("purposes");
-    let mut purposes: Vec<Purpose> = Vec::new();
-    for (i, item) in raw.purposes.into_iter().enumerate() {
-        let at = list.index(i);
-        let purpose = purpose(item, &at, problems)?;
-        let id = at.key("id");
-        if purposes.iter().any(|p| p.id == purpose.id) {
-            problems.note(id.problem("duplicate id"))?;
-            continue;
-        }
-        // A shared id means one decision for both: it must be one that is asked.
-        if let Some(category) = categories.iter().find(|c| c.id == purpose.id) {
-            if category.always_on || !purpose.asks_consent() {
-                problems.note(id.problem(
-                    "shares a category's id, so it must rest on consent and the category must not be always_on",
-                ))?;
-            }
-        }
-        purposes.push(purpose);
-    }
-    if purposes.len() > 32 {
-        problems.note(list.problem("at most 32 purposes"))?;
-    }
+    let (categories, purposes) = choices(raw.categories, raw.purposes, problems)?;
     let list = root.key("forms");
     let mut forms = Vec::new();
     for (id, entry) in raw.forms.0 {
@@ -140,6 +89,107 @@ fn policy(raw: RawPolicy, problems: &mut Problems) -> Result<Policy, Stop> {
         line,
         seal_key,
     })
+}
+
+/// Checks the banner's part of a policy (its version, link, categories and
+/// purposes) and builds a [`Policy`] of it alone: the controller, forms, keys
+/// and LINE link are left empty, as the banner module never shows or sends
+/// them. The checks are the ones [`validate`] runs on that part.
+pub(in crate::policy) fn validate_banner_part(
+    version_text: Str,
+    policy_url: Str,
+    categories: Vec<Obj<RawCategory>>,
+    purposes: Vec<Obj<RawPurpose>>,
+) -> Result<Policy, Vec<PolicyError>> {
+    let mut problems = Problems(Vec::new());
+    let policy = (|| {
+        let version = version(version_text, &mut problems)?;
+        let policy_url = policy_url.0;
+        problems.check(url(&policy_url, &At::Root.key("policy_url")))?;
+        let (categories, purposes) = choices(categories, purposes, &mut problems)?;
+        Ok::<_, Stop>(Policy {
+            version,
+            controller: Controller::default(),
+            policy_url,
+            categories,
+            purposes,
+            forms: Vec::new(),
+            line: None,
+            seal_key: None,
+        })
+    })();
+    match policy {
+        Ok(policy) if problems.0.is_empty() => Ok(policy),
+        _ => Err(problems.0),
+    }
+}
+
+fn version(raw: Str, problems: &mut Problems) -> Result<String, Stop> {
+    let version = raw.0;
+    if version.len() > 32
+        || !version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    {
+        problems.note(
+            At::Root
+                .key("version")
+                .problem("use 1 to 32 of A-Z a-z 0-9 . _ -"),
+        )?;
+    }
+    Ok(version)
+}
+
+/// The cookie categories and purposes: what the banner and the privacy
+/// centre ask about.
+fn choices(
+    raw_categories: Vec<Obj<RawCategory>>,
+    raw_purposes: Vec<Obj<RawPurpose>>,
+    problems: &mut Problems,
+) -> Result<(Vec<Category>, Vec<Purpose>), Stop> {
+    let root = At::Root;
+    let list = root.key("categories");
+    let mut categories: Vec<Category> = Vec::new();
+    for (i, item) in raw_categories.into_iter().enumerate() {
+        let at = list.index(i);
+        let category = category(item, &at, problems)?;
+        if categories.iter().any(|c| c.id == category.id) {
+            problems.note(at.key("id").problem("duplicate id"))?;
+            continue;
+        }
+        categories.push(category);
+    }
+    if !categories.iter().any(|c| c.always_on) {
+        problems
+            .note(list.problem("needs an always_on category for strictly necessary cookies"))?;
+    }
+    if categories.len() > 32 {
+        problems.note(list.problem("at most 32 categories"))?;
+    }
+    let list = root.key("purposes");
+    let mut purposes: Vec<Purpose> = Vec::new();
+    for (i, item) in raw_purposes.into_iter().enumerate() {
+        let at = list.index(i);
+        let purpose = purpose(item, &at, problems)?;
+        let id = at.key("id");
+        if purposes.iter().any(|p| p.id == purpose.id) {
+            problems.note(id.problem("duplicate id"))?;
+            continue;
+        }
+        // A shared id means one decision for both: it must be one that is asked.
+        if let Some(category) = categories.iter().find(|c| c.id == purpose.id) {
+            if category.always_on || !purpose.asks_consent() {
+                problems.note(id.problem(
+                    "shares a category's id, so it must rest on consent and the category must not be always_on",
+                ))?;
+            }
+        }
+        purposes.push(purpose);
+    }
+    if purposes.len() > 32 {
+        problems.note(list.problem("at most 32 purposes"))?;
+    }
+    Ok((categories, purposes))
 }
 
 fn text(raw: Obj<RawText>) -> Text {

@@ -86,7 +86,7 @@ impl ConsentStore {
 
 /// localStorage, else sessionStorage where reading localStorage throws, or
 /// `None` where both do.
-pub(super) fn device_storage() -> Option<Storage> {
+pub(crate) fn device_storage() -> Option<Storage> {
     let window = web_sys::window()?;
     match window.local_storage() {
         Ok(Some(storage)) => Some(storage),
@@ -131,4 +131,68 @@ fn is_https() -> bool {
     web_sys::window()
         .and_then(|w| w.location().protocol().ok())
         .is_some_and(|p| p == "https:")
+}
+
+/// The decisions to start from under `policy`, and whether this is a first
+/// visit (nothing stored): what is stored when it decodes exactly, expired
+/// decisions dropped; else nothing, with a stored value that cannot be
+/// trusted discarded, so the person is asked again. Both entry points
+/// start here, so they read a stored value the same way.
+pub fn load_consent(
+    store: &ConsentStore,
+    stored: Stored,
+    policy: &crate::policy::Policy,
+    gpc: bool,
+    now: u64,
+) -> (consent::Consent, bool) {
+    use consent::Consent;
+    let first_visit = stored == Stored::Nothing;
+    let consent = match stored {
+        Stored::Nothing => Consent::new(policy, gpc),
+        Stored::Value(value) => match Consent::decode(&value, policy, gpc) {
+            Ok(mut consent) => {
+                // Decisions older than their lifetime are asked again. Writing
+                // the value back also restores a cookie the browser dropped
+                // while localStorage kept the mirror.
+                consent.expire(now);
+                store.save(&consent.encode());
+                consent
+            }
+            Err(e) => {
+                discard(store, e.as_str());
+                Consent::new(policy, gpc)
+            }
+        },
+        Stored::Conflict => {
+            discard(
+                store,
+                "stored consent differs between cookie and localStorage",
+            );
+            Consent::new(policy, gpc)
+        }
+    };
+    (consent, first_visit)
+}
+
+/// Drops a stored value that cannot be trusted; the person is asked again.
+fn discard(store: &ConsentStore, why: &str) {
+    store.clear();
+    let mut message = String::from("privacy: ");
+    message.push_str(why);
+    message.push_str("; it was discarded and consent will be asked again");
+    web_sys::console::warn_1(&message.into());
+}
+
+/// A fresh random UUID (crypto.getRandomValues through getrandom): receipt
+/// ids and the device pseudonym.
+pub fn random_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // Only where Web Crypto is missing altogether: the id must still be
+        // unique, not secret, so Math.random serves.
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    crate::receipt::uuid_v4(bytes)
 }

@@ -27,7 +27,7 @@ pub struct View<'a> {
 }
 
 impl View<'_> {
-    pub(super) fn state(&self, id: &str) -> State {
+    pub(crate) fn state(&self, id: &str) -> State {
         self.consent.state(self.policy, id).unwrap_or(State::Unset)
     }
 
@@ -276,7 +276,7 @@ fn local_date(unix_seconds: u64, lang: Lang) -> String {
 }
 
 /// Legal basis and retention of a purpose.
-pub(super) fn purpose_facts(doc: &Document, purpose: &Purpose, lang: Lang) -> Element {
+pub(crate) fn purpose_facts(doc: &Document, purpose: &Purpose, lang: Lang) -> Element {
     let words = lang.words();
     let mut facts = String::from(words.basis_prefix);
     facts.push_str(words.legal_bases[purpose.legal_basis.index()]);
