@@ -7,8 +7,8 @@
 //
 // The banner race runs under each phone profile (PROFILES below): unthrottled, then with the
 // CPU and network throttled through the DevTools protocol, the pages served gzip-compressed by
-// the demo server as a deployment serves them. --runs sets the loads per page of every profile
-// (default: each profile's own count).
+// the demo server as a deployment serves them. --runs sets the loads per page of every profile,
+// and of the accept-all click (default: each profile's own count, CLICK_RUNS).
 //
 // Prints one plain-text table and writes the same rows (plus the raw samples) to
 // target/bench.json. --shots saves a screenshot of each page with its banner to
@@ -17,7 +17,7 @@
 // To add a figure, write a measurement function that returns rows and list it in
 // MEASUREMENTS; the table picks up whatever columns the rows fill.
 
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,26 +50,62 @@ const PROFILES = [
     network: { latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 } },
 ];
 
-// What each page loads of its consent library (the page's own files are not counted).
+// Our files in pkg/, in two groups: `banner`, what the page needs before the banner's first frame
+// (the critical path), and `full`, what it fetches after that frame. The race checks both on every
+// page load: each banner file must have arrived before the banner was on screen, and no full file
+// may have been requested before then, so the groups cannot drift from what the page does.
+// One module, as built until the split: everything is on the critical path.
+const OUR_FILES_ONE_MODULE = {
+  banner: ['mohprompt_privacy_bg.wasm', 'mohprompt_privacy.js', 'privacy.css'],
+  full: [],
+};
+// The banner module split off: a small front script, the banner's wasm and glue, the stylesheet;
+// the full module after the banner.
+const OUR_FILES_SPLIT = {
+  banner: ['mohprompt_privacy.js', 'mohprompt_privacy_banner.js', 'mohprompt_privacy_banner_bg.wasm', 'privacy.css'],
+  full: ['mohprompt_privacy_full.js', 'mohprompt_privacy_bg.wasm'],
+};
+// What pkg/ holds now: switch to OUR_FILES_SPLIT when the build writes the banner module.
+const OUR_FILES = OUR_FILES_ONE_MODULE;
+
+// What each page loads of its consent library (the page's own files are not counted), by group:
+// `beforeBanner` says whether the group is on the critical path.
 const LIBRARIES = [
-  { subject: 'mohprompt-privacy', dir: path.join(ROOT, 'pkg'), urlPrefix: '/pkg/',
-    files: ['mohprompt_privacy_bg.wasm', 'mohprompt_privacy.js', 'privacy.css'] },
-  { subject: `vanilla-cookieconsent ${PEER_VERSION}`, dir: PEER_DIST, urlPrefix: '/vendor/cookieconsent/',
-    files: ['cookieconsent.esm.js', 'cookieconsent.css'] },
+  { subject: 'mohprompt-privacy', dir: path.join(ROOT, 'pkg'), urlPrefix: '/pkg/', groups: [
+    { name: 'banner', beforeBanner: true, files: OUR_FILES.banner },
+    { name: 'full', beforeBanner: false, files: OUR_FILES.full },
+  ] },
+  { subject: `vanilla-cookieconsent ${PEER_VERSION}`, dir: PEER_DIST, urlPrefix: '/vendor/cookieconsent/', groups: [
+    // cookieconsent has no later part: its one script draws the banner and handles the rest.
+    { name: 'banner', beforeBanner: true, files: ['cookieconsent.esm.js', 'cookieconsent.css'] },
+  ] },
 ];
 
-// The two pages raced against each other, served by the same demo server.
+// The two pages raced against each other, served by the same demo server. `acceptAll` is the
+// banner's "accept all" button: ours is drawn by the module (data-privacy-action), the
+// peer's consent modal button carries data-role="all" (cookieconsent 3's own markup; the
+// preferences modal has one too, outside .cm).
 const PAGES = [
   { key: 'ours', subject: 'mohprompt-privacy (demo /)', path: '/', selector: '[data-privacy-banner]',
-    library: LIBRARIES[0] },
+    acceptAll: '[data-privacy-banner] [data-privacy-action="accept-all"]', library: LIBRARIES[0] },
   { key: 'peer', subject: `vanilla-cookieconsent ${PEER_VERSION}`, path: '/bench/cookieconsent.html',
-    selector: '#cc-main .cm', library: LIBRARIES[1] },
+    selector: '#cc-main .cm', acceptAll: '#cc-main .cm [data-role="all"]', library: LIBRARIES[1] },
 ];
 
 // The demo page's own performance.measure entries (www/privacy-start.js), read after each load:
 // the module's start (policy read, stored decisions applied, banner drawn) and attaching it to
 // the page's form, both in their first, cold call.
 const OUR_MEASURES = ['privacy: start', 'privacy: attach forms'];
+
+// Clicking "accept all" on each page's banner until the next paint, with the CPU slowed down as
+// on the throttled profiles (the network is not throttled: every file has arrived by then).
+// Loads per page (--runs overrides), alternating pages as in the race, after one discarded
+// warm-up load per page. The click comes once the page has loaded and its start-up is over, and
+// CLICK_SETTLE_MS later (cookieconsent fades its banner in over 350 ms): the figure is what the click
+// itself costs, not the click competing with start-up.
+const CLICK_RUNS = 10;
+const CLICK_CPU = 4;
+const CLICK_SETTLE_MS = 500;
 
 // Recording one decision (receipt built, hashed, queued, its POST started), timed in the page.
 const DECISION_CALLS = 200;
@@ -98,18 +134,21 @@ const THROUGHPUT_RUNS = 7;
 const MEASUREMENTS = [
   measureTransferSizes,
   measureBannerTimes,
+  measureAcceptAllClick,
   measureDecisionCost,
   measurePrepareSubmission,
   measureSeal,
   measureIdentifierThroughput,
 ];
 
-// Every column a row may fill, in display order; empty columns are left out of the table.
+// Every column a row may fill, in display order; empty columns are left out of the table. A row's
+// own `digits` overrides the columns' (byte counts in the median/p90/min/max columns).
 const COLUMNS = [
   { key: 'measurement', title: 'measurement', align: 'left' },
   { key: 'subject', title: 'subject', align: 'left' },
   { key: 'raw', title: 'raw B', align: 'right', digits: 0 },
   { key: 'gzip', title: 'gzip -9 B', align: 'right', digits: 0 },
+  { key: 'brotli', title: 'brotli -11 B', align: 'right', digits: 0 },
   { key: 'median', title: 'median', align: 'right', digits: 1 },
   { key: 'p90', title: 'p90', align: 'right', digits: 1 },
   { key: 'min', title: 'min', align: 'right', digits: 1 },
@@ -122,26 +161,62 @@ const COLUMNS = [
 // ---------------------------------------------------------------------------------
 // Measurements: each takes the shared context and returns { rows, detail? }.
 
-/** Bytes on the wire: raw and gzip level 9 (what a server with static gzip would send). */
+/**
+ * Bytes on the wire: raw, gzip level 9 (what a server with static gzip would send, and what the
+ * demo server sends) and brotli quality 11 (what a CDN with static brotli would send), each file
+ * by its group (banner: before the banner's first frame; full: after it), a total per group and
+ * one for the library. Then our banner group against the peer's.
+ */
 async function measureTransferSizes() {
   const rows = [];
   const detail = {};
+  const bannerTotals = {};
   for (const lib of LIBRARIES) {
-    let raw = 0;
-    let gzip = 0;
-    for (const file of lib.files) {
-      const full = path.join(lib.dir, file);
-      if (!existsSync(full)) throw new Error(`${path.relative(ROOT, full)} is missing (has the build run?)`);
-      const bytes = readFileSync(full);
-      const size = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-      raw += size.raw;
-      gzip += size.gzip;
-      detail[`${lib.subject}/${file}`] = size;
-      rows.push({ measurement: 'transfer size', subject: `${lib.subject}: ${file}`, ...size });
+    const total = { raw: 0, gzip: 0, brotli: 0 };
+    for (const group of lib.groups.filter((g) => g.files.length)) {
+      const groupTotal = { raw: 0, gzip: 0, brotli: 0 };
+      for (const file of group.files) {
+        const full = path.join(lib.dir, file);
+        if (!existsSync(full)) throw new Error(`${path.relative(ROOT, full)} is missing (has the build run? is OUR_FILES the build's?)`);
+        const size = compressedSizes(readFileSync(full));
+        for (const key of Object.keys(total)) {
+          groupTotal[key] += size[key];
+          total[key] += size[key];
+        }
+        detail[`${lib.subject}/${file}`] = { group: group.name, ...size };
+        rows.push({ measurement: 'transfer size', subject: `${lib.subject}, ${group.name}: ${file}`, ...size });
+      }
+      rows.push({ measurement: 'transfer size', subject: `${lib.subject}, ${group.name}: total (${whenFetched(group)})`, ...groupTotal });
+      if (group.beforeBanner) bannerTotals[lib.subject] = groupTotal;
     }
-    rows.push({ measurement: 'transfer size', subject: `${lib.subject}: total`, raw, gzip });
+    rows.push({ measurement: 'transfer size', subject: `${lib.subject}: total`, ...total });
   }
+  const [ours, peer] = LIBRARIES.map((lib) => bannerTotals[lib.subject]);
+  rows.push(
+    { measurement: 'ours/peer, banner files', subject: 'gzip -9', ratio: ours.gzip / peer.gzip },
+    { measurement: 'ours/peer, banner files', subject: 'brotli -11', ratio: ours.brotli / peer.brotli },
+  );
   return { rows, detail };
+}
+
+/** Raw, gzip -9 and brotli quality 11 bytes of `bytes`. */
+function compressedSizes(bytes) {
+  return {
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    }).length,
+  };
+}
+
+function whenFetched(group) {
+  return group.beforeBanner ? 'critical path' : 'after the banner';
+}
+
+/** Every file of `lib`, all groups. */
+function libraryFiles(lib) {
+  return lib.groups.flatMap((g) => g.files);
 }
 
 /**
@@ -150,6 +225,8 @@ async function measureTransferSizes() {
  * pages alternating and swapping order every round so neither always runs first. One discarded
  * warm-up load per page and profile first; the warm-up loads also check that the library files
  * went over the wire gzip-compressed, at the sizes of the transfer size rows.
+ * The same loads give the bytes each page fetched before its banner's first frame (Resource
+ * Timing, read in the page once the load is over: see resourcesBeforeBanner).
  */
 async function measureBannerTimes(ctx) {
   const rows = [];
@@ -179,7 +256,11 @@ async function raceBanners(ctx, profile) {
     const order = round % 2 === 0 ? PAGES : [...PAGES].reverse();
     for (const page of order) {
       const result = await loadOnce(ctx, page, { profile });
-      samples[page.key].push({ inDom: result.attachedAt, visible: result.visibleAt, fcp: result.fcp, ...result.measures });
+      const before = result.beforeBanner;
+      samples[page.key].push({
+        inDom: result.attachedAt, visible: result.visibleAt, fcp: result.fcp, ...result.measures,
+        bytes: before.transferSize, bodyBytes: before.encodedBodySize, requests: before.count,
+      });
       for (const u of result.urls) loaded[page.key].add(u);
       problems.push(...result.problems.map((p) => `${page.key} round ${round}: ${p}`));
     }
@@ -187,7 +268,7 @@ async function raceBanners(ctx, profile) {
 
   // The size rows must describe what the pages really fetched from the library.
   for (const page of PAGES) {
-    const expected = page.library.files.map((f) => page.library.urlPrefix + f);
+    const expected = libraryFiles(page.library).map((f) => page.library.urlPrefix + f);
     const fetched = [...loaded[page.key]].filter((u) => u.startsWith(page.library.urlPrefix));
     const unexpected = fetched.filter((u) => !expected.includes(u));
     const notFetched = expected.filter((u) => !fetched.includes(u));
@@ -204,6 +285,16 @@ async function raceBanners(ctx, profile) {
       rows.push({ measurement: `${label}, ${profile.title}`, subject: page.subject, ...summary, unit: 'ms' });
     }
   }
+  // Bytes fetched before the banner's first frame, headers included (transferSize) and the
+  // bodies alone as sent (encodedBodySize, gzip here): the page's own files, the policy and the
+  // library, every response that had ended by then.
+  for (const [field, label] of [['bytes', 'bytes before banner'], ['bodyBytes', 'body bytes before banner']]) {
+    for (const page of PAGES) {
+      const summary = summarise(samples[page.key].map((s) => s[field]));
+      medians[`${field}.${page.key}`] = summary.median;
+      rows.push({ measurement: `${label}, ${profile.title}`, subject: page.subject, ...summary, unit: 'B', digits: 0 });
+    }
+  }
   // Our page against the peer's (below 1: ours is sooner): the ratio of the medians, and the
   // median of each round's ratio, whose two loads ran back to back, so it moves less when the
   // machine's load changes during the run.
@@ -214,6 +305,7 @@ async function raceBanners(ctx, profile) {
       { measurement: `ours/peer, ${profile.title}`, subject: `${label}, median of rounds`, ratio: median(perRound) },
     );
   }
+  rows.push({ measurement: `ours/peer, ${profile.title}`, subject: 'bytes before banner, medians', ratio: medians['bytes.ours'] / medians['bytes.peer'] });
   // Where our page's time goes: the demo's start-up marks these with performance.measure.
   for (const name of OUR_MEASURES) {
     rows.push({ measurement: `${name}, ${profile.title}`, subject: PAGES[0].subject, ...summarise(samples[PAGES[0].key].map((s) => s[name])), unit: 'ms' });
@@ -227,7 +319,7 @@ async function raceBanners(ctx, profile) {
  */
 function checkTransfers(page, transfers) {
   const problems = [];
-  for (const file of page.library.files) {
+  for (const file of libraryFiles(page.library)) {
     const url = page.library.urlPrefix + file;
     const seen = transfers.get(url);
     if (!seen) continue; // reported as not loaded
@@ -237,6 +329,163 @@ function checkTransfers(page, transfers) {
     }
   }
   return problems;
+}
+
+/**
+ * Click on "accept all" to the next paint, on both pages, CPU throttled CLICK_CPU times (no network
+ * throttling): each load in a fresh context, one discarded warm-up load per page (which also
+ * checks the selectors), then ctx.runs ?? CLICK_RUNS loads per page, alternating and swapping
+ * order every round as in the race. The click is Playwright's (locator.click(): real input
+ * events through the DevTools protocol, trusted, the mouse moved over the button first).
+ *
+ * Two figures per load, both from the page (clickProbe):
+ *  - next paint: the Event Timing duration of the click's interaction (the longest of its
+ *    pointerdown, pointerup and click entries, as INP counts it): from the input's hardware
+ *    timestamp to the next paint after the handlers ran. The API reports only events of at least
+ *    16 ms (durationThreshold's floor), so a faster click leaves no entry and no sample: then the
+ *    row's n is below the loads'.
+ *  - next frame: from the click event's timeStamp to a task posted in the next animation frame
+ *    (requestAnimationFrame + MessageChannel), i.e. the handlers, style, layout and paint of that
+ *    frame, without the compositor's presentation; there in every load, the fallback row. Tasks
+ *    the handlers queued (a receipt's POST, storage) run before that message, so where a click
+ *    leaves work behind this reads higher than Event Timing, which stops at the paint.
+ * Each sample keeps its interaction's entries (input delay: processingStart - startTime;
+ * handlers: processingEnd - processingStart) in bench.json.
+ */
+async function measureAcceptAllClick(ctx) {
+  const runs = ctx.runs ?? CLICK_RUNS;
+  const samples = Object.fromEntries(PAGES.map((p) => [p.key, []]));
+  const problems = [];
+  for (const page of PAGES) {
+    const result = await clickOnce(ctx, page);
+    problems.push(...result.problems.map((p) => `${page.key} warm-up: ${p}`));
+  }
+  for (let round = 0; round < runs; round++) {
+    const order = round % 2 === 0 ? PAGES : [...PAGES].reverse();
+    for (const page of order) {
+      const result = await clickOnce(ctx, page);
+      samples[page.key].push(result.sample);
+      problems.push(...result.problems.map((p) => `${page.key} round ${round}: ${p}`));
+    }
+  }
+
+  const rows = [];
+  const medians = {};
+  const title = `${CLICK_CPU}x CPU`;
+  for (const [field, label, what] of [['paint', 'accept all → next paint', 'Event Timing (INP)'], ['frame', 'accept all → next frame', 'rAF fallback']]) {
+    for (const page of PAGES) {
+      const values = samples[page.key].map((s) => s[field]).filter((v) => v != null);
+      if (!values.length) {
+        rows.push({ measurement: `${label}, ${title}`, subject: `${page.subject}, ${what}: no entry (each under 16 ms)`, n: 0 });
+        continue;
+      }
+      const summary = summarise(values);
+      medians[`${field}.${page.key}`] = summary.median;
+      rows.push({ measurement: `${label}, ${title}`, subject: `${page.subject}, ${what}`, ...summary, unit: 'ms' });
+    }
+  }
+  for (const [field, label] of [['paint', 'next paint'], ['frame', 'next frame']]) {
+    const [ours, peer] = [medians[`${field}.ours`], medians[`${field}.peer`]];
+    if (ours != null && peer != null) rows.push({ measurement: `ours/peer, accept all, ${title}`, subject: `${label}, medians`, ratio: ours / peer });
+  }
+  return { rows, detail: { runs, cpu: CLICK_CPU, settleMs: CLICK_SETTLE_MS, samples, problems } };
+}
+
+/** One load of `page` with the CPU throttled, then a click on its accept-all button. */
+async function clickOnce(ctx, page) {
+  const context = await ctx.browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  const problems = [];
+  try {
+    const tab = await context.newPage();
+    await throttle(context, tab, { cpu: CLICK_CPU });
+    tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    tab.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    tab.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    await tab.addInitScript(bannerProbe, page.selector);
+    await tab.addInitScript(clickProbe);
+    await tab.goto(ctx.url + page.path, { waitUntil: 'load' });
+    const visible = await tab.evaluate((timeout) => Promise.race([
+      window.__benchVisible,
+      new Promise((resolve) => setTimeout(resolve, timeout)),
+    ]).then(() => window.__bench.visibleAt != null), BANNER_TIMEOUT_MS);
+    if (!visible) throw new Error(`${page.path}: banner ${page.selector} not visible within ${BANNER_TIMEOUT_MS} ms (problems: ${JSON.stringify(problems)})`);
+    if (page.key === 'ours') await tab.waitForFunction(() => window.privacy, null, { timeout: BANNER_TIMEOUT_MS });
+    await tab.waitForTimeout(CLICK_SETTLE_MS);
+
+    await tab.locator(page.acceptAll).click({ timeout: BANNER_TIMEOUT_MS });
+    // The frame after the click, then the event entries: they are queued once that frame has
+    // been presented. An interaction under 16 ms never gets one, so wait a bounded time.
+    const state = await tab.evaluate(async (timeout) => {
+      const click = window.__benchClick;
+      await Promise.race([window.__benchClickFramed, new Promise((resolve) => setTimeout(resolve, timeout))]);
+      for (const until = performance.now() + 1_000; performance.now() < until;) {
+        if (click.firstInput && click.events.some((e) => e.name === 'click')) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return click;
+    }, 5_000);
+    if (!state.supported) problems.push('Event Timing (PerformanceObserver type "event") is not supported');
+    if (state.clickAt == null) problems.push(`no trusted click reached the page at ${page.acceptAll}`);
+    else if (state.frameAt == null) problems.push('no animation frame after the click within 5 s');
+    // The first input is reported whatever its duration: without it, the API saw no input at all.
+    if (!state.firstInput) problems.push('no first-input entry after the click (Event Timing saw no input)');
+    // The click must have done what it is for: the banner goes away.
+    try {
+      await tab.locator(page.selector).waitFor({ state: 'hidden', timeout: 5_000 });
+    } catch {
+      problems.push(`banner ${page.selector} still on screen 5 s after the click on ${page.acceptAll}`);
+    }
+
+    // The click's interaction: the entries that share its interactionId (pointerdown, pointerup,
+    // click); INP counts the longest.
+    const anchor = state.events.find((e) => e.name === 'click' && e.interactionId)
+      ?? state.events.find((e) => e.name === 'pointerup' && e.interactionId)
+      ?? state.events.find((e) => e.interactionId);
+    const interaction = anchor ? state.events.filter((e) => e.interactionId === anchor.interactionId) : [];
+    const paint = interaction.length ? Math.max(...interaction.map((e) => e.duration)) : null;
+    const frame = state.clickAt != null && state.frameAt != null ? state.frameAt - state.clickAt : null;
+    return { sample: { paint, frame, events: interaction, firstInput: state.firstInput }, problems };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Runs in the page before any of its scripts (page.addInitScript), next to bannerProbe: the
+ * Event Timing entries of the page (type 'event', durationThreshold 16, buffered; and the
+ * 'first-input' entry, reported whatever its duration) and, for the first trusted click, its
+ * timeStamp and the time of a task posted from the next animation frame, which runs after that
+ * frame's rendering. The listener is on window in the capture phase, so it runs before the
+ * page's own handlers and its requestAnimationFrame is the frame that paints their result.
+ */
+function clickProbe() {
+  const state = { supported: false, events: [], firstInput: null, clickAt: null, frameAt: null };
+  window.__benchClick = state;
+  let announceFrame;
+  window.__benchClickFramed = new Promise((resolve) => { announceFrame = resolve; });
+  const plain = (e) => ({
+    name: e.name, startTime: e.startTime, duration: e.duration, processingStart: e.processingStart,
+    processingEnd: e.processingEnd, interactionId: e.interactionId,
+  });
+  state.supported = PerformanceObserver.supportedEntryTypes?.includes('event') ?? false;
+  if (state.supported) {
+    new PerformanceObserver((list) => { state.events.push(...list.getEntries().map(plain)); })
+      .observe({ type: 'event', durationThreshold: 16, buffered: true });
+    new PerformanceObserver((list) => { state.firstInput ??= plain(list.getEntries()[0]); })
+      .observe({ type: 'first-input', buffered: true });
+  }
+  window.addEventListener('click', (e) => {
+    if (!e.isTrusted || state.clickAt != null) return;
+    state.clickAt = e.timeStamp;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        state.frameAt = performance.now();
+        announceFrame();
+      };
+      channel.port2.postMessage(null);
+    });
+  }, { capture: true });
 }
 
 /**
@@ -660,6 +909,21 @@ async function loadOnce(ctx, page, { profile, screenshot, transfers: checkTransf
         if (measures[name] == null) problems.push(`no performance measure '${name}'`);
       }
     }
+    // Read once the start-up is over, not in between, so reading does not compete with it for
+    // the (throttled) main thread; what ended after the banner's frame is told by responseEnd.
+    const beforeBanner = await tab.evaluate(resourcesBeforeBanner, { visibleAt: state.visibleAt, urlPrefix: page.library.urlPrefix });
+    problems.push(...checkGroups(page, beforeBanner.library, state.visibleAt));
+    // Same origin, fresh context, no route: every response's bytes are visible to the page, so a
+    // transferSize of 0 means the figure missed bytes (a cache, a service worker, a route).
+    for (const u of beforeBanner.unseen) problems.push(`${u}: Resource Timing transferSize 0 (bytes not counted)`);
+    if (checkTransfer) {
+      // The full module's files come after the banner, possibly after the load event: wait for
+      // them here (this warm-up load is not timed) so the check of what the pages fetched sees
+      // every library file.
+      const expected = libraryFiles(page.library).map((f) => page.library.urlPrefix + f);
+      const deadline = Date.now() + BANNER_TIMEOUT_MS;
+      while (expected.some((u) => !urls.has(u)) && Date.now() < deadline) await tab.waitForTimeout(50);
+    }
     if (screenshot) {
       // Let entrance transitions finish so the picture shows the settled banner.
       await tab.waitForTimeout(800);
@@ -667,10 +931,61 @@ async function loadOnce(ctx, page, { profile, screenshot, transfers: checkTransf
       await tab.screenshot({ path: path.join(screenshot, `${page.key}.png`) });
     }
     await Promise.all(reading);
-    return { attachedAt: state.attachedAt, visibleAt: state.visibleAt, fcp, measures, urls, transfers, problems };
+    return { attachedAt: state.attachedAt, visibleAt: state.visibleAt, fcp, measures, beforeBanner, urls, transfers, problems };
   } finally {
     await context.close();
   }
+}
+
+/**
+ * Runs in the page: what it had fetched by `visibleAt` (the banner's first frame), from Resource
+ * Timing: the navigation entry and every resource entry whose responseEnd is at or before it,
+ * summed (transferSize: headers and body as received; encodedBodySize: the body alone, still
+ * compressed). A request still in flight at visibleAt ends later, so its entry, if it is there
+ * yet, has a later responseEnd and is left out. The demo server serves every file itself (no
+ * page.route in the race), same-origin, so the sizes need no Timing-Allow-Origin.
+ * Also, for each library file (under `urlPrefix`), when its first request started and ended.
+ */
+function resourcesBeforeBanner({ visibleAt, urlPrefix }) {
+  const result = { transferSize: 0, encodedBodySize: 0, count: 0, unseen: [], library: {} };
+  const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+  for (const entry of entries) {
+    const { pathname } = new URL(entry.name);
+    if (pathname.startsWith(urlPrefix)) {
+      const file = result.library[pathname] ??= { startTime: Infinity, responseEnd: Infinity };
+      file.startTime = Math.min(file.startTime, entry.startTime);
+      file.responseEnd = Math.min(file.responseEnd, entry.responseEnd);
+    }
+    if (!(entry.responseEnd > 0 && entry.responseEnd <= visibleAt)) continue;
+    result.transferSize += entry.transferSize;
+    result.encodedBodySize += entry.encodedBodySize;
+    result.count += 1;
+    if (entry.transferSize === 0) result.unseen.push(pathname);
+  }
+  return result;
+}
+
+/**
+ * Problems when the library's groups do not match the load: a banner file that had not arrived
+ * by the banner's first frame, or a file of a later group requested before it. Then the group
+ * totals of the transfer size rows would not describe the critical path.
+ */
+function checkGroups(page, library, visibleAt) {
+  const problems = [];
+  const ms = (t) => `${Math.round(t)} ms`;
+  for (const group of page.library.groups) {
+    for (const file of group.files) {
+      const url = page.library.urlPrefix + file;
+      const seen = library[url];
+      if (group.beforeBanner && !(seen?.responseEnd <= visibleAt)) {
+        problems.push(`${url} is in the ${group.name} group (critical path) but arrived ${seen ? `at ${ms(seen.responseEnd)}` : 'later'}, after the banner's first frame at ${ms(visibleAt)}`);
+      }
+      if (!group.beforeBanner && seen?.startTime < visibleAt) {
+        problems.push(`${url} is in the ${group.name} group (after the banner) but was requested at ${ms(seen.startTime)}, before the banner's first frame at ${ms(visibleAt)}`);
+      }
+    }
+  }
+  return problems;
 }
 
 /** Applies `profile`'s CPU and network throttling to `tab` (before it navigates). */
@@ -771,7 +1086,7 @@ function formatCell(value, column) {
 
 function renderTable(header, rows) {
   const columns = COLUMNS.filter((c) => rows.some((r) => r[c.key] != null));
-  const cells = rows.map((r) => columns.map((c) => formatCell(r[c.key], c)));
+  const cells = rows.map((r) => columns.map((c) => formatCell(r[c.key], r.digits != null ? { ...c, digits: r.digits } : c)));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)));
   const line = (values) => values.map((v, i) => (columns[i].align === 'right' ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
@@ -843,7 +1158,7 @@ async function loadServer() {
 
 // Size and modification time of every measured file, to notice a rebuild during the run.
 function librarySnapshot() {
-  return JSON.stringify(LIBRARIES.flatMap((lib) => lib.files.map((file) => {
+  return JSON.stringify(LIBRARIES.flatMap((lib) => libraryFiles(lib).map((file) => {
     try {
       const { size, mtimeMs } = statSync(path.join(lib.dir, file));
       return [file, size, mtimeMs];
@@ -883,6 +1198,7 @@ async function main() {
       browser,
       url: server.url.replace(/\/$/, ''),
       profiles: args.profiles,
+      runs: args.runs,
       shotsDir: args.shots ? path.join(OUT_DIR, 'bench-shots') : null,
     };
     const rows = [];
@@ -904,7 +1220,8 @@ async function main() {
       `machine   ${host.cpu}, ${host.cores} cores, ${host.os}`,
       `load avg  ${loadAtStart.join(' / ')} at the start, ${host.loadAverage.join(' / ')} at the end (1/5/15 min)`,
       `browser   Chromium ${host.chromium} (headless, playwright-core), Node ${host.node}`,
-      `method    sizes: library files each page loads, gzip = node zlib level 9`,
+      `method    sizes: library files each page loads, gzip = node zlib level 9, brotli = node zlib quality 11;`,
+      `          ours in two groups: banner (fetched before the banner's first frame) and full (after it)`,
       `          times: performance.now() from navigation start, first animation frame with the banner`,
       `          on screen, and the first-contentful-paint entry; fresh context each load (cold cache), pages`,
       `          alternating, ${VIEWPORT.width}x${VIEWPORT.height} viewport, one discarded warm-up load per page and profile, same`,
@@ -912,7 +1229,19 @@ async function main() {
       ...ctx.profiles.map((p) => `          profile ${`${p.title}:`.padEnd(13)}${describeProfile(p)}, ${p.runs} loads per page`),
       `          start-up: the demo page's performance.measure entries (www/privacy-start.js) in the same loads:`,
       `          Privacy.start, then attachForm on the register form after the banner's first frame`,
+      `          bytes before banner: in the same loads, Resource Timing transferSize (body bytes: encodedBodySize)`,
+      `          summed over the navigation and every response ended by the banner's first frame`,
     ];
+    const click = detail.measureAcceptAllClick;
+    if (click) {
+      header.push(
+        `          accept all: locator.click() on the banner's accept-all button, CPU ${CLICK_CPU}x slower, network not throttled,`,
+        `          ${click.runs} loads per page after a discarded one, pages alternating; clicked ${CLICK_SETTLE_MS} ms after the load event and`,
+        `          the banner (ours: window.privacy too). next paint = Event Timing duration of the interaction`,
+        `          (as INP; durationThreshold 16, 8 ms steps); next frame = click timeStamp to a task after the next`,
+        `          animation frame (requestAnimationFrame + MessageChannel), the fallback that needs no event entry`,
+      );
+    }
     const decision = detail.measureDecisionCost;
     if (decision) {
       header.push(
