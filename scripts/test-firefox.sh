@@ -21,4 +21,4 @@ geckodriver=$(command -v geckodriver) || {
 unset CHROMEDRIVER_REMOTE MSEDGEDRIVER_REMOTE SAFARIDRIVER_REMOTE
 
 GECKODRIVER="$geckodriver" MOZ_REMOTE_SETTINGS_DEVTOOLS=1 WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test --target wasm32-unknown-unknown --no-default-features --test web "$@"
+  cargo test --target wasm32-unknown-unknown --test web "$@"

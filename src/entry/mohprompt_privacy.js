@@ -43,6 +43,8 @@ function requireFull(name) {
  * defaults to the file next to this script.
  */
 export default async function init(options) {
+  // After initSync (Node, tests) the full module runs already: its exports, as before.
+  if (fullReady && !bannerReady) return initFull();
   const named = options != null && typeof options === 'object'
     && ('module_or_path' in options || 'banner_module_or_path' in options);
   // An InitInput passed on its own (wasm-bindgen's deprecated form) names the full module's wasm.

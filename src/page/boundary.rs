@@ -6,6 +6,9 @@
 //! The codes:
 //! - `init_required`: a call before `init()` or `initSync()` (thrown by the
 //!   glue, `scripts/glue.mjs`);
+//! - `module_loading`: a call that needs the full module before it has
+//!   loaded (thrown by the package's entry, `src/entry/`): `prepareSubmission`,
+//!   `receipts`, the string utilities; `await privacy.ready` (or `ready()`);
 //! - `no_dom`: `Privacy.start` where there is no page (Node, a worker);
 //! - `policy_invalid`: `Privacy.start`'s policy is not valid; the message names the path;
 //! - `options_invalid`: another option of `Privacy.start` is not valid

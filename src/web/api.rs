@@ -241,7 +241,7 @@ impl Privacy {
         dialog::show_banner(&self.shared);
     }
 
-    /// Opens the preferences dialog.
+    /// Opens the preferences dialog (before `ready`, once the full module runs).
     #[wasm_bindgen(js_name = openPreferences)]
     pub fn open_preferences(&self) {
         let active = dom::document().active_element();
@@ -255,7 +255,8 @@ impl Privacy {
     /// `action`, a submitter's `formaction` or `formmethod`) is made one
     /// that cannot, for good, with a warning: only the module sends, to its
     /// `data-privacy-endpoint`. Throws when the policy has no such form
-    /// (`form_unknown`).
+    /// (`form_unknown`). Before `ready` it queues the form, which stays
+    /// unable to send until it is attached (an error is then logged).
     #[wasm_bindgen(js_name = attachForm)]
     pub fn attach_form(&self, form: HtmlFormElement) -> Result<(), JsValue> {
         let form: Element = form.unchecked_into();
@@ -306,6 +307,7 @@ impl Privacy {
     /// in the policy (`form_unknown`) or an operator cannot run here
     /// (`hash_key_missing`, `submission_refused`), and when a field it
     /// would send is sealed (`seal_required`): `sealSubmission` prepares those.
+    /// Before `ready` it throws `module_loading`.
     #[wasm_bindgen(js_name = prepareSubmission, unchecked_return_type = "Submission")]
     pub fn prepare_submission(&self, form: HtmlFormElement) -> Result<JsValue, JsValue> {
         let form: Element = form.unchecked_into();
@@ -324,7 +326,8 @@ impl Privacy {
     /// (`hpke1.<kid>.<enc>.<ciphertext>`). Rejects, and nothing may be
     /// sent, where a field cannot be sealed: an insecure page has no
     /// WebCrypto (`seal_no_webcrypto`), the policy has no usable key
-    /// (`seal_no_key`), or WebCrypto failed (`seal_failed`).
+    /// (`seal_no_key`), or WebCrypto failed (`seal_failed`). Before `ready`
+    /// it waits for the full module.
     #[wasm_bindgen(js_name = sealSubmission, unchecked_return_type = "Promise<Submission>")]
     pub fn seal_submission(&self, form: HtmlFormElement) -> Promise {
         const METHOD: &str = "sealSubmission";
@@ -342,7 +345,8 @@ impl Privacy {
         sealing.unwrap_or_else(|why| Promise::reject(&seal_error(METHOD, why)))
     }
 
-    /// The consent receipts recorded on this device, oldest first (at most 100).
+    /// The consent receipts recorded on this device, oldest first (at most
+    /// 100). Before `ready` it throws `module_loading`.
     #[wasm_bindgen(unchecked_return_type = "Receipt[]")]
     pub fn receipts(&self) -> Array {
         let json = self.shared.borrow().receipts.log.receipts_json();

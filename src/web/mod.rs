@@ -1,9 +1,10 @@
 //! The full module's browser glue, compiled for wasm32 with the `full`
 //! feature: forms, masking, sealing, receipts, the privacy centre and the
 //! `#[wasm_bindgen]` surface of `Privacy`; what it shares with the banner
-//! module (storage, drawing, gating, signals) is in [`crate::page`]. The rules it applies live in
-//! the plain modules of the crate ([`crate::session`] decides what a click
-//! or a submit does); each file here owns what a person sees or does.
+//! module (storage, drawing, gating, signals) is in [`crate::page`]. The
+//! rules it applies live in the plain modules of the crate
+//! ([`crate::session`] decides what a click or a submit does); each file
+//! here owns what a person sees or does.
 
 mod api;
 mod conceal;

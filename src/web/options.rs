@@ -18,10 +18,78 @@ extern "C" {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
+/** A text in both of the page's languages. */
+export interface PolicyText { th: string; en: string }
+/** A cookie category of the policy (README "The policy"). */
+export interface PolicyCategory {
+  id: string;
+  always_on?: boolean;
+  revision: number;
+  title: PolicyText;
+  description: PolicyText;
+  cookies?: string[];
+  consent_mode?: ('ad_storage' | 'ad_user_data' | 'ad_personalization' | 'analytics_storage'
+    | 'functionality_storage' | 'personalization_storage' | 'security_storage')[];
+  change_note?: PolicyText;
+}
+/** A use of personal data the policy declares. */
+export interface PolicyPurpose {
+  id: string;
+  legal_basis: LegalBasis;
+  revision: number;
+  title: PolicyText;
+  description: PolicyText;
+  fields: string[];
+  retention: PolicyText;
+  change_note?: PolicyText;
+}
+/** A field of a form the policy describes. */
+export interface PolicyField {
+  name: string;
+  kind: 'title' | 'given_name' | 'family_name' | 'sex' | 'date_of_birth' | 'national_id'
+    | 'passport' | 'nationality' | 'phone' | 'email' | 'address' | 'postal_code' | 'photo'
+    | 'free_text';
+  class: 'required' | 'optional' | 'one_of';
+  group?: string;
+  purposes: string[];
+  why: PolicyText;
+  operator: 'keep' | 'mask' | 'keyed_hash' | 'redact' | 'drop' | 'seal';
+  allow_keep?: boolean;
+  identifiers?: 'mask' | 'refuse';
+}
+/** A form that asks for personal data, under its `data-privacy-form` id. */
+export interface PolicyForm {
+  purposes: string[];
+  reason?: string;
+  groups?: { id: string; label: PolicyText }[];
+  fields?: PolicyField[];
+}
+/**
+ * The policy document, as `policy/mohprompt.json` is written and `mohprompt-privacy check`
+ * checks it. Unknown keys are refused, as is a value of the wrong type, with its path.
+ */
+export interface PolicyDocument {
+  version: string;
+  controller: {
+    name: PolicyText;
+    address: PolicyText;
+    phone: string;
+    fax?: string;
+    email: string;
+    website: string;
+    correction?: PolicyText;
+  };
+  policy_url: string;
+  categories: PolicyCategory[];
+  purposes?: PolicyPurpose[];
+  forms?: Record<string, PolicyForm>;
+  line?: { purpose: string; link: 'keyed_hash'; field: string };
+  keys?: { kid: string; suite: string; public_key: string }[];
+}
 /** Options of `Privacy.start`; every one may be omitted. */
 export interface PrivacyOptions {
-  /** Policy object or JSON text; omitted: the bundled Mor Prom policy. */
-  policy?: object | string;
+  /** The policy, or its JSON text; omitted: the bundled Mor Prom policy. */
+  policy?: PolicyDocument | string;
   /** Interface language; omitted: liff.getLanguage(), <html lang>, navigator.language, else 'th'. */
   lang?: 'th' | 'en';
   /** Where consent receipts are POSTed (used by the consent-receipt feature). */
@@ -56,7 +124,7 @@ export type Decisions = Record<string, DecisionState>;
 export type PrivacyEvent = keyof PrivacyEventMap;
 /** The stable `code` of every `Error` the module throws or rejects with; messages may change. */
 export type PrivacyErrorCode =
-  | 'init_required' | 'no_dom'
+  | 'init_required' | 'module_loading' | 'no_dom'
   | 'policy_invalid' | 'options_invalid' | 'lang_unknown' | 'form_unknown'
   | 'id_unknown' | 'id_not_asked' | 'event_unknown' | 'kind_unknown'
   | 'submission_refused' | 'hash_key_missing' | 'seal_required'
