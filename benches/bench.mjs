@@ -54,11 +54,10 @@ const PROFILES = [
 // (the critical path), and `full`, what it fetches after that frame. The race checks both on every
 // page load: each banner file must have arrived before the banner was on screen, and no full file
 // may have been requested before then, so the groups cannot drift from what the page does.
-// The entry script imports both glues, so the full module's glue is on the critical path too;
-// only its wasm, the biggest file, comes after the banner (scripts/sizes.mjs counts the same).
+// The script holds both modules' glue, so only the full module's wasm, the biggest file, comes
+// after the banner (scripts/sizes.mjs counts the same).
 const OUR_FILES = {
-  banner: ['mohprompt_privacy.js', 'mohprompt_privacy_banner.js', 'mohprompt_privacy_banner_bg.wasm',
-    'mohprompt_privacy_full.js', 'privacy.css'],
+  banner: ['mohprompt_privacy.js', 'mohprompt_privacy_banner_bg.wasm', 'privacy.css'],
   full: ['mohprompt_privacy_bg.wasm'],
 };
 
