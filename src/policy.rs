@@ -13,6 +13,8 @@ use core::fmt;
 
 mod load;
 
+pub use load::Source as BannerSource;
+
 /// Re-exported from [`crate::model`], where the shared plain types live.
 pub use crate::model::Text;
 
@@ -355,7 +357,8 @@ impl Policy {
     /// keys and LINE link are left empty. What it reads is checked as
     /// [`Policy::from_json`] checks it, so a decision stored under one
     /// reading decodes the same under the other; a document it cannot read
-    /// is refused with no path.
+    /// is refused with no path. In the browser the banner module reads the
+    /// JS value itself ([`Policy::banner_part`]).
     ///
     /// ```
     /// use mohprompt_privacy::policy::{Policy, MOHPROMPT_BANNER_POLICY, MOHPROMPT_POLICY};
@@ -364,8 +367,19 @@ impl Policy {
     /// assert_eq!((&banner.categories, &banner.purposes), (&full.categories, &full.purposes));
     /// assert!(banner.forms.is_empty());
     /// ```
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn banner_part_from_json(text: &str) -> Result<Policy, PolicyError> {
-        load::banner_part(text)
+        let tree: serde_json::Value = serde_json::from_str(text).map_err(|_| PolicyError {
+            path: String::new(),
+            problem: String::from("invalid JSON"),
+        })?;
+        Policy::banner_part(&tree)
+    }
+
+    /// Reads and checks the banner's part of a policy document already read
+    /// into a tree (see [`Policy::banner_part_from_json`]).
+    pub fn banner_part(doc: &impl BannerSource) -> Result<Policy, PolicyError> {
+        load::banner_part(doc)
     }
 
     /// The bundled Mor Prom policy.

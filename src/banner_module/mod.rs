@@ -12,8 +12,8 @@
 //!
 //! The package's entry script (`src/entry/mohprompt_privacy.js`) is the only
 //! caller: pages use `Privacy` as before. Nothing here goes through serde's
-//! JS boundary, which alone would double this module's size; the policy is
-//! read from JSON text with miniserde (`Policy::banner_part_from_json`).
+//! JS boundary, which alone would add a third to this module's size; the
+//! policy is read from the JS value the page gave (`Policy::banner_part`).
 
 mod decide;
 
@@ -23,13 +23,14 @@ use crate::handover;
 use crate::i18n::Lang;
 use crate::page::banner::View;
 use crate::page::boundary::{error, no_dom};
+use crate::page::policy_value::PolicyValue;
 use crate::page::store::{self, ConsentStore, device_storage};
 use crate::page::{dom, liff, signals};
 use crate::policy::{MOHPROMPT_BANNER_POLICY, Policy};
 use crate::session::{API, Action, GPC, Session};
 use alloc::string::String;
 use alloc::vec::Vec;
-use js_sys::{Function, Reflect};
+use js_sys::{Function, JSON, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -82,13 +83,8 @@ impl BannerModule {
             return Err(no_dom());
         }
         let options = Options::read(&options)?;
-        let policy = match options.policy {
-            Some(text) => {
-                Policy::banner_part_from_json(&text).map_err(|e| error(e.code(), &e.message()))?
-            }
-            None => Policy::banner_part_from_json(MOHPROMPT_BANNER_POLICY)
-                .unwrap_or_else(|_| unreachable!()),
-        };
+        let policy =
+            Policy::banner_part(&options.policy).map_err(|e| error(e.code(), &e.message()))?;
         let persistent = options.persistent;
         let store = ConsentStore::new(persistent);
         let gpc = signals::global_privacy_control();
@@ -261,7 +257,7 @@ impl Inner {
 /// text, the language, the storage choice and the LIFF object; `hashKey` and
 /// `receiptEndpoint` are checked for their type, as the full module uses them.
 struct Options {
-    policy: Option<String>,
+    policy: PolicyValue,
     lang: Lang,
     persistent: bool,
     liff: JsValue,
@@ -277,13 +273,19 @@ impl Options {
                 JsValue::UNDEFINED
             }
         };
+        // JSON text is read by the browser's own JSON.parse; text that is
+        // not JSON is refused as the full module refuses it.
         let policy = get("policy");
-        let policy = if policy.is_null_or_undefined() {
-            None
-        } else if let Some(text) = policy.as_string() {
-            Some(text)
-        } else {
-            Some(crate::page::boundary::stringify(&policy))
+        let text = policy.as_string().or_else(|| {
+            policy
+                .is_null_or_undefined()
+                .then(|| MOHPROMPT_BANNER_POLICY.into())
+        });
+        let policy = match text {
+            Some(text) => {
+                JSON::parse(&text).map_err(|_| error("policy_invalid", "policy: invalid JSON"))?
+            }
+            None => policy,
         };
         let liff = get("liff");
         let lang = liff::choose_lang(get("lang").as_string().as_deref(), &liff)
@@ -307,7 +309,7 @@ impl Options {
             return Err(invalid("receiptEndpoint: expected a URL string"));
         }
         Ok(Options {
-            policy,
+            policy: PolicyValue(policy),
             lang,
             persistent,
             liff,

@@ -10,5 +10,6 @@ pub mod boundary;
 pub mod dom;
 pub mod gating;
 pub mod liff;
+pub mod policy_value;
 pub mod signals;
 pub mod store;

@@ -22,6 +22,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 mod banner;
 mod validate;
 
+pub use banner::Source;
 pub(super) use banner::banner_part;
 pub(super) use validate::validate;
 
