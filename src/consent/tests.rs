@@ -404,136 +404,141 @@ fn notices_are_shown_not_asked_and_cannot_be_decided() {
 // The banner module reads the policy's banner part with another reader
 // (`Policy::banner_part_from_json`) and the stored record before the full
 // module has loaded: both must read every stored value the same way.
+// Natively only: there the banner part is read from serde_json's tree.
+#[cfg(not(target_arch = "wasm32"))]
+mod banner_reading {
+    use super::*;
 
-/// The bundled policy read both ways, and the same with `edit` applied to its text.
-fn both_readings(edit: impl Fn(&str) -> String) -> (Policy, Policy) {
-    let text = edit(crate::policy::MOHPROMPT_POLICY);
-    let full = Policy::from_json(&text).unwrap();
-    let banner = Policy::banner_part_from_json(&text).unwrap();
-    assert_eq!(banner.version, full.version);
-    assert_eq!(banner.policy_url, full.policy_url);
-    assert_eq!(banner.categories, full.categories);
-    assert_eq!(banner.purposes, full.purposes);
-    (full, banner)
-}
-
-/// Stored values of every kind: valid, tampered, another version, foreign.
-fn stored_values(policy: &Policy) -> Vec<String> {
-    let mut consent = Consent::new(policy, false);
-    let mut values = vec![consent.encode()];
-    for (i, id) in ["statistics", "preferences", "contact", "news", "marketing"]
-        .iter()
-        .enumerate()
-    {
-        let choice = if i % 2 == 0 {
-            Choice::Granted
-        } else {
-            Choice::Denied
-        };
-        consent.decide(policy, id, choice, NOW + i as u64);
-        values.push(consent.encode());
+    /// The bundled policy read both ways, and the same with `edit` applied to its text.
+    fn both_readings(edit: impl Fn(&str) -> String) -> (Policy, Policy) {
+        let text = edit(crate::policy::MOHPROMPT_POLICY);
+        let full = Policy::from_json(&text).unwrap();
+        let banner = Policy::banner_part_from_json(&text).unwrap();
+        assert_eq!(banner.version, full.version);
+        assert_eq!(banner.policy_url, full.policy_url);
+        assert_eq!(banner.categories, full.categories);
+        assert_eq!(banner.purposes, full.purposes);
+        (full, banner)
     }
-    let valid = values.last().unwrap().clone();
-    for i in 0..valid.len() {
-        let mut bytes = valid.clone().into_bytes();
-        bytes[i] = if bytes[i] == b'g' { b'd' } else { b'g' };
-        values.push(String::from_utf8(bytes).unwrap());
-    }
-    values.push(valid.replacen("2026.11-1", "2025.01-1", 1));
-    values.push(valid.replacen("|statistics:", "|stats:", 1));
-    values.push(valid.replace(':', "%3A"));
-    values.extend(
-        [
-            "",
-            "1",
-            "1|",
-            "true",
-            "yes",
-            "{\"necessary\":true,\"statistics\":true}",
-            "{\"categories\":[\"necessary\",\"analytics\"],\"revision\":0}",
-            "%7B%22categories%22%3A%5B%22necessary%22%5D%7D",
-            "1|2026.11-1|statistics:1:g:0|00000000",
-            "2|2026.11-1|9f86d081",
-        ]
-        .map(String::from),
-    );
-    values
-}
 
-#[test]
-fn the_banner_module_and_the_full_module_read_every_stored_value_the_same_way() {
-    let edits: [fn(&str) -> String; 3] = [
-        |t| t.to_owned(),
-        // A purpose's text changed: its decisions are asked again under both.
-        |t| {
-            t.replacen(
-                "\"retention\":{\"th\":\"",
-                "\"retention\":{\"th\":\"(แก้ไข) ",
-                1,
-            )
-        },
-        // A category's revision bumped.
-        |t| t.replacen("\"revision\":1", "\"revision\":7", 2),
-    ];
-    let stored = stored_values(&policy());
-    for (i, edit) in edits.into_iter().enumerate() {
-        assert_eq!(
-            edit(crate::policy::MOHPROMPT_POLICY) == crate::policy::MOHPROMPT_POLICY,
-            i == 0
+    /// Stored values of every kind: valid, tampered, another version, foreign.
+    fn stored_values(policy: &Policy) -> Vec<String> {
+        let mut consent = Consent::new(policy, false);
+        let mut values = vec![consent.encode()];
+        for (i, id) in ["statistics", "preferences", "contact", "news", "marketing"]
+            .iter()
+            .enumerate()
+        {
+            let choice = if i % 2 == 0 {
+                Choice::Granted
+            } else {
+                Choice::Denied
+            };
+            consent.decide(policy, id, choice, NOW + i as u64);
+            values.push(consent.encode());
+        }
+        let valid = values.last().unwrap().clone();
+        for i in 0..valid.len() {
+            let mut bytes = valid.clone().into_bytes();
+            bytes[i] = if bytes[i] == b'g' { b'd' } else { b'g' };
+            values.push(String::from_utf8(bytes).unwrap());
+        }
+        values.push(valid.replacen("2026.11-1", "2025.01-1", 1));
+        values.push(valid.replacen("|statistics:", "|stats:", 1));
+        values.push(valid.replace(':', "%3A"));
+        values.extend(
+            [
+                "",
+                "1",
+                "1|",
+                "true",
+                "yes",
+                "{\"necessary\":true,\"statistics\":true}",
+                "{\"categories\":[\"necessary\",\"analytics\"],\"revision\":0}",
+                "%7B%22categories%22%3A%5B%22necessary%22%5D%7D",
+                "1|2026.11-1|statistics:1:g:0|00000000",
+                "2|2026.11-1|9f86d081",
+            ]
+            .map(String::from),
         );
-        let (full, banner) = both_readings(edit);
-        for value in stored.iter().chain(&stored_values(&full)) {
-            for gpc in [false, true] {
-                let by_full = Consent::decode(value, &full, gpc);
-                let by_banner = Consent::decode(value, &banner, gpc);
-                assert_eq!(by_banner, by_full, "{value:?}");
-                if let Ok(consent) = by_full {
-                    assert_eq!(
-                        consent.pending(&banner),
-                        consent.pending(&full),
-                        "{value:?}"
-                    );
-                    for id in full.categories.iter().map(|c| &c.id) {
-                        assert_eq!(consent.state(&banner, id), consent.state(&full, id));
+        values
+    }
+
+    #[test]
+    fn the_banner_module_and_the_full_module_read_every_stored_value_the_same_way() {
+        let edits: [fn(&str) -> String; 3] = [
+            |t| t.to_owned(),
+            // A purpose's text changed: its decisions are asked again under both.
+            |t| {
+                t.replacen(
+                    "\"retention\":{\"th\":\"",
+                    "\"retention\":{\"th\":\"(แก้ไข) ",
+                    1,
+                )
+            },
+            // A category's revision bumped.
+            |t| t.replacen("\"revision\":1", "\"revision\":7", 2),
+        ];
+        let stored = stored_values(&policy());
+        for (i, edit) in edits.into_iter().enumerate() {
+            assert_eq!(
+                edit(crate::policy::MOHPROMPT_POLICY) == crate::policy::MOHPROMPT_POLICY,
+                i == 0
+            );
+            let (full, banner) = both_readings(edit);
+            for value in stored.iter().chain(&stored_values(&full)) {
+                for gpc in [false, true] {
+                    let by_full = Consent::decode(value, &full, gpc);
+                    let by_banner = Consent::decode(value, &banner, gpc);
+                    assert_eq!(by_banner, by_full, "{value:?}");
+                    if let Ok(consent) = by_full {
+                        assert_eq!(
+                            consent.pending(&banner),
+                            consent.pending(&full),
+                            "{value:?}"
+                        );
+                        for id in full.categories.iter().map(|c| &c.id) {
+                            assert_eq!(consent.state(&banner, id), consent.state(&full, id));
+                        }
                     }
                 }
             }
         }
     }
-}
 
-#[test]
-fn a_broken_or_foreign_policy_is_refused_by_the_banner_reading_too() {
-    let bundled = crate::policy::MOHPROMPT_POLICY;
-    let broken = [
-        String::new(),
-        "{}".to_owned(),
-        "[]".to_owned(),
-        "null".to_owned(),
-        bundled[..bundled.len() / 2].to_owned(),
-        bundled.replacen("\"categories\":[", "\"categories\":{\"x\":[", 1),
-        bundled.replacen("\"version\":\"2026.11-1\"", "\"version\":\"2026 11\"", 1),
-        bundled.replacen("\"revision\":1", "\"revision\":0", 1),
-        bundled.replacen("\"revision\":1", "\"revision\":\"1\"", 1),
-        bundled.replacen("\"always_on\":true", "\"always_on\":false", 1),
-        bundled.replacen("\"id\":\"preferences\"", "\"id\":\"necessary\"", 1),
-        bundled.replacen(
-            "\"legal_basis\":\"consent\"",
-            "\"legal_basis\":\"implied\"",
-            1,
-        ),
-        bundled.replacen("\"analytics_storage\"", "\"analytics\"", 1),
-        // vanilla-cookieconsent's configuration: another module's document.
-        "{\"categories\":{\"necessary\":{\"enabled\":true,\"readOnly\":true},\"analytics\":{}},\
-          \"language\":{\"default\":\"en\"}}"
-            .to_owned(),
-    ];
-    for text in &broken {
-        assert!(Policy::banner_part_from_json(text).is_err(), "{text:.80}");
-        let full = Policy::from_json(text).unwrap_err();
-        assert_eq!(full.code(), "policy_invalid");
+    #[test]
+    fn a_broken_or_foreign_policy_is_refused_by_the_banner_reading_too() {
+        let bundled = crate::policy::MOHPROMPT_POLICY;
+        let broken = [
+            String::new(),
+            "{}".to_owned(),
+            "[]".to_owned(),
+            "null".to_owned(),
+            bundled[..bundled.len() / 2].to_owned(),
+            bundled.replacen("\"categories\":[", "\"categories\":{\"x\":[", 1),
+            bundled.replacen("\"version\":\"2026.11-1\"", "\"version\":\"2026 11\"", 1),
+            bundled.replacen("\"revision\":1", "\"revision\":0", 1),
+            bundled.replacen("\"revision\":1", "\"revision\":\"1\"", 1),
+            bundled.replacen("\"always_on\":true", "\"always_on\":false", 1),
+            bundled.replacen("\"id\":\"preferences\"", "\"id\":\"necessary\"", 1),
+            bundled.replacen(
+                "\"legal_basis\":\"consent\"",
+                "\"legal_basis\":\"implied\"",
+                1,
+            ),
+            bundled.replacen("\"analytics_storage\"", "\"analytics\"", 1),
+            // vanilla-cookieconsent's configuration: another module's document.
+            "{\"categories\":{\"necessary\":{\"enabled\":true,\"readOnly\":true},\"analytics\":{}},\
+              \"language\":{\"default\":\"en\"}}"
+                .to_owned(),
+        ];
+        for text in &broken {
+            assert!(Policy::banner_part_from_json(text).is_err(), "{text:.80}");
+            let full = Policy::from_json(text).unwrap_err();
+            assert_eq!(full.code(), "policy_invalid");
+        }
+        // The full reading names where the banner reading only refuses.
+        let err = Policy::from_json(&broken[7]).unwrap_err();
+        assert_eq!(err.path, "categories[0].revision");
     }
-    // The full reading names where the banner reading only refuses.
-    let err = Policy::from_json(&broken[7]).unwrap_err();
-    assert_eq!(err.path, "categories[0].revision");
 }

@@ -1,10 +1,10 @@
 use super::*;
 use crate::consent::{Choice, Consent};
-use crate::policy::{MOHPROMPT_BANNER_POLICY, Policy};
+use crate::policy::Policy;
 use alloc::vec;
 
 fn owed(n: u64) -> Owed {
-    let policy = Policy::banner_part_from_json(MOHPROMPT_BANNER_POLICY).unwrap();
+    let policy = Policy::mohprompt();
     let mut consent = Consent::new(&policy, false);
     consent.decide(&policy, "statistics", Choice::Granted, 1_765_000_000 + n);
     Owed {

@@ -10,6 +10,7 @@ pub mod boundary;
 pub mod dom;
 pub mod gating;
 pub mod liff;
+#[cfg(feature = "banner")]
 pub mod policy_value;
 pub mod signals;
 pub mod store;
