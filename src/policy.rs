@@ -377,7 +377,7 @@ impl Policy {
     }
 
     /// Reads and checks the banner's part of a policy document already read
-    /// into a tree (see [`Policy::banner_part_from_json`]).
+    /// into a tree (natively `Policy::banner_part_from_json` reads it from text).
     pub fn banner_part(doc: &impl BannerSource) -> Result<Policy, PolicyError> {
         load::banner_part(doc)
     }
