@@ -212,7 +212,21 @@ impl BannerModule {
         self.shared.borrow().owed.clone()
     }
 
-    /// Removes the banner and the listener: the full module takes over.
+    /// Stops listening and hands its banner, while one is on screen, to the
+    /// full module, which takes over: the element stays in the page.
+    #[wasm_bindgen(js_name = handOver)]
+    pub fn hand_over(&mut self) -> Option<Element> {
+        let banner = self
+            .shared
+            .borrow_mut()
+            .banner
+            .take()
+            .map(|(banner, _)| banner);
+        self.destroy();
+        banner
+    }
+
+    /// Removes the banner and the listener.
     pub fn destroy(&mut self) {
         if let Some(listener) = self.listener.take() {
             let _ = dom::document()

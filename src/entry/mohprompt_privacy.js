@@ -110,22 +110,18 @@ export class Privacy {
     await ready();
     if (this.#destroyed) throw fail('destroyed', 'destroy() was called before the full module ran');
     const banner = this.#banner;
-    const focused = document.activeElement?.closest?.('[data-privacy-banner] [data-privacy-action]')
-      ?.getAttribute('data-privacy-action');
-    const open = banner.bannerOpen();
-    // Throws where the full module refuses what the banner module accepted (a bad form in the
-    // policy): the banner module then stays, and the forms stay unable to send.
-    const privacy = full.Privacy.afterBanner(this.#options, banner.stored());
+    // The full module adopts the banner element on screen, so it stays where it is, with focus.
+    // It throws where it refuses what the banner module accepted (a bad form in the policy):
+    // the banner module then stays in charge, and the forms stay unable to send.
+    const shown = document.querySelector('[data-privacy-banner]');
+    const privacy = full.Privacy.afterBanner(this.#options, banner.stored(),
+      banner.bannerOpen() ? shown : undefined);
     const owed = banner.owed();
-    banner.destroy();
+    banner.handOver();
     this.#banner = null;
     this.#full = privacy;
     for (const [event, callback] of this.#callbacks) privacy.on(event, callback);
     privacy.settleOwed(owed);
-    if (open) {
-      privacy.showBanner();
-      if (focused) document.querySelector(`[data-privacy-banner] [data-privacy-action="${focused}"]`)?.focus();
-    }
     for (const form of this.#forms.splice(0)) {
       try {
         privacy.attachForm(form);
@@ -138,10 +134,8 @@ export class Privacy {
   #openWhenFull(opener) {
     this.ready.then(() => {
       opener.removeAttribute('aria-busy');
-      // The banner module's button is gone: its twin in the full module's banner takes focus.
-      const action = opener.getAttribute('data-privacy-action');
-      const twin = action && document.querySelector(`[data-privacy-banner] [data-privacy-action="${action}"]`);
-      (twin ?? opener).focus?.();
+      // The privacy centre gives focus back to the element that had it: the opener.
+      opener.focus?.();
       this.#full.openPreferences();
     }, () => opener.removeAttribute('aria-busy'));
   }

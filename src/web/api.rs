@@ -77,17 +77,18 @@ impl Privacy {
 
     /// `start` after the banner module (`src/banner_module/`), from the
     /// consent value it ended with (in `storage: 'memory'` this module's
-    /// store has not seen it): the page is set up already (Consent Mode
-    /// defaults, gated scripts, the decision GPC signalled), so only what
-    /// the full module adds is done, and no banner is drawn (the entry
-    /// script calls `showBanner` where the banner module's was on screen).
+    /// store has not seen it) and its banner, if one is on screen: the page
+    /// is set up already (Consent Mode defaults, gated scripts, the decision
+    /// GPC signalled), so only what the full module adds is done, and the
+    /// banner element stays where it is (focus too), now this module's.
     /// Called by the package's entry script, not by pages.
     #[wasm_bindgen(skip_typescript, js_name = afterBanner)]
     pub fn after_banner(
         options: Option<PrivacyOptions>,
         stored: Option<String>,
+        banner: Option<Element>,
     ) -> Result<Privacy, JsValue> {
-        Privacy::begin(options, Some(Handover { stored }))
+        Privacy::begin(options, Some(Handover { stored, banner }))
     }
 
     /// Makes the receipts of the decisions the banner module recorded
@@ -115,6 +116,8 @@ struct Handover {
     /// The stored consent value it ended with (in `storage: 'memory'` the
     /// full module's store has not seen it).
     stored: Option<String>,
+    /// Its banner, while on screen.
+    banner: Option<Element>,
 }
 
 impl Privacy {
@@ -141,6 +144,7 @@ impl Privacy {
         let stored = match &handover {
             Some(Handover {
                 stored: Some(value),
+                ..
             }) => Stored::Value(value.clone()),
             _ => store.load(),
         };
@@ -197,6 +201,16 @@ impl Privacy {
         } else {
             None
         };
+        // The banner module's banner is adopted as it is: drawn by the same
+        // code from the same decisions, it is the banner this module draws.
+        if let Some(banner) = handover.as_ref().and_then(|h| h.banner.clone()) {
+            if pending {
+                let scope = inner.session.banner_scope();
+                inner.page.banner = Some((banner, scope));
+            } else {
+                banner.remove();
+            }
+        }
         let shared = Rc::new(Cell::new(inner));
         let privacy = Privacy {
             callbacks: Some(Callbacks {
