@@ -29,6 +29,8 @@ import init, {
   type PrivacyEvent,
   type PrivacyEventMap,
   type PrivacyOptions,
+  type PolicyDocument,
+  ready,
   type Receipt,
   type ReportField,
   type ScanFinding,
@@ -61,8 +63,28 @@ export async function start(form: HTMLFormElement): Promise<Privacy> {
   // @ts-expect-error: storage is 'auto' or 'memory'
   const badStorage: PrivacyOptions = { storage: 'local' };
   void badLang, badOption, badStorage;
+  // The policy option is the policy's own type, or its JSON text.
+  const policy: PolicyDocument = {
+    version: '2026.12-1',
+    controller: { name: { th: 'ก', en: 'A' }, address: { th: 'ก', en: 'A' }, phone: '0 2590 1495', email: 'a@example.org', website: 'https://example.org' },
+    policy_url: 'https://example.org/privacy',
+    categories: [{ id: 'necessary', always_on: true, revision: 1, title: { th: 'ก', en: 'A' }, description: { th: 'ก', en: 'A' } }],
+  };
+  const withPolicy: PrivacyOptions = { policy };
+  const withText: PrivacyOptions = { policy: JSON.stringify(policy) };
+  // @ts-expect-error: a category's revision is a number
+  const badRevision: PolicyDocument = { ...policy, categories: [{ ...policy.categories[0], revision: '1' }] };
+  // @ts-expect-error: a policy needs its categories
+  const noCategories: PrivacyOptions = { policy: { version: '1', controller: policy.controller, policy_url: policy.policy_url } };
+  void withPolicy, withText, badRevision, noCategories;
 
   const privacy = Privacy.start(options);
+  // The full module, after the banner module: a promise, and the same for the utilities.
+  const loaded: Promise<void> = privacy.ready;
+  const utilities: Promise<void> = ready();
+  // @ts-expect-error: ready is a promise, not a flag
+  const readyFlag: boolean = privacy.ready;
+  void loaded, utilities, readyFlag;
   // @ts-expect-error: no such method
   privacy.grantAll();
   const decisions = privacy.decisions();
