@@ -6,16 +6,16 @@
 
 use super::Inner;
 use crate::consent::Choice;
-use crate::consent_mode;
 use crate::page::banner;
 use crate::page::boundary::error;
-use crate::page::{dom, gating, signals};
+use crate::page::dom::{self, emit};
+use crate::page::gating;
 use crate::session::{Action, ActionError, BANNER, Session};
 use alloc::string::String;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use web_sys::{CustomEvent, CustomEventInit, Element, Event};
+use web_sys::{Element, Event};
 
 type Shared = RefCell<Inner>;
 
@@ -59,25 +59,17 @@ pub fn after_decision(
     cleared: &[String],
     announce: bool,
 ) {
-    let (allowed, patterns, signals, gtag, decisions, listeners, decided) = {
+    let (effects, gtag, decisions, listeners) = {
         let inner = shared.borrow();
         let session = &inner.session;
-        let consent = &session.consent;
         (
-            session.allowed_categories(),
-            session.cookies_of(cleared),
-            consent_mode::signals(&session.policy, consent),
+            gating::Effects::of(session, cleared),
             inner.gtag.clone(),
             decisions(session),
             inner.listeners.clone(),
-            consent.has_decisions() || consent.gpc,
         )
     };
-    gating::delete_cookies(&patterns);
-    if let (Some(gtag), true) = (gtag, decided) {
-        signals::consent_mode(&gtag, "update", &signals);
-    }
-    gating::activate_scripts(|id| allowed.iter().any(|a| a == id));
+    effects.apply(gtag.as_ref());
     if !announce {
         return;
     }
@@ -109,22 +101,6 @@ pub fn decisions(session: &Session) -> JsValue {
 
 fn set(object: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(object, &key.into(), value);
-}
-
-/// Calls the `on()` callbacks of `event`, then dispatches `privacy:<event>`.
-fn emit(listeners: &[(String, js_sys::Function)], event: &str, detail: &JsValue) {
-    for (name, callback) in listeners {
-        if name == event {
-            let _ = callback.call1(&JsValue::UNDEFINED, detail);
-        }
-    }
-    let init = CustomEventInit::new();
-    init.set_detail(detail);
-    let mut name = String::from("privacy:");
-    name.push_str(event);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(&name, &init) {
-        let _ = dom::document().dispatch_event(&event);
-    }
 }
 
 /// Shows the banner anew: what is pending, or every asked category.

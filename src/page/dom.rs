@@ -3,8 +3,10 @@
 //! and reference-table glue.
 
 use super::boundary::no_dom;
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
+use alloc::string::String;
+use js_sys::Function;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CustomEvent, CustomEventInit, Document, Element, HtmlElement, HtmlInputElement};
 
 /// The page's document. `Privacy.start` refuses to run without one, so this
 /// throws `no_dom` only where page code kept a handle outside a page.
@@ -74,4 +76,21 @@ pub fn inputs(root: &Element, selector: &str) -> Vec<HtmlInputElement> {
     (0..found.length())
         .filter_map(|i| found.item(i)?.dyn_into::<HtmlInputElement>().ok())
         .collect()
+}
+
+/// Calls the `on()` callbacks of `event`, then dispatches `privacy:<event>`
+/// on document. Runs with no borrow held: page code may re-enter.
+pub fn emit(listeners: &[(String, Function)], event: &str, detail: &JsValue) {
+    for (name, callback) in listeners {
+        if name == event {
+            let _ = callback.call1(&JsValue::UNDEFINED, detail);
+        }
+    }
+    let init = CustomEventInit::new();
+    init.set_detail(detail);
+    let mut name = String::from("privacy:");
+    name.push_str(event);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(&name, &init) {
+        let _ = document().dispatch_event(&event);
+    }
 }

@@ -124,3 +124,38 @@ pub fn delete_cookies(patterns: &[CookiePattern]) {
         }
     }
 }
+
+/// What the current decisions do to the page, read while the module's state
+/// is borrowed and applied after (gated scripts and `gtag` may call back
+/// into the module): both entry points apply decisions through it.
+#[derive(Debug)]
+pub struct Effects {
+    allowed: Vec<alloc::string::String>,
+    patterns: Vec<CookiePattern>,
+    signals: Vec<(&'static str, bool)>,
+    decided: bool,
+}
+
+impl Effects {
+    /// The effects of `session`'s decisions, with the cookies of `cleared`
+    /// categories to delete.
+    pub fn of(session: &crate::session::Session, cleared: &[alloc::string::String]) -> Effects {
+        let consent = &session.consent;
+        Effects {
+            allowed: session.allowed_categories(),
+            patterns: session.cookies_of(cleared),
+            signals: crate::consent_mode::signals(&session.policy, consent),
+            decided: consent.has_decisions() || consent.gpc,
+        }
+    }
+
+    /// Deletes the cookies, updates Consent Mode (once anything was decided)
+    /// and runs the gated scripts now allowed.
+    pub fn apply(self, gtag: Option<&js_sys::Function>) {
+        delete_cookies(&self.patterns);
+        if let (Some(gtag), true) = (gtag, self.decided) {
+            super::signals::consent_mode(gtag, "update", &self.signals);
+        }
+        activate_scripts(|id| self.allowed.iter().any(|a| a == id));
+    }
+}

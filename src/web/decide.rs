@@ -5,11 +5,9 @@
 use super::delivery;
 use super::events::{self, ChangeDetail, ConsentDetail};
 use super::state::{Shared, now_seconds};
-use crate::consent_mode;
 use crate::page::banner;
 use crate::page::boundary::to_js;
 use crate::page::gating;
-use crate::page::signals;
 use crate::session::{Action, ActionError};
 
 /// Records what `action`, made through `method`, decides and applies the
@@ -49,7 +47,7 @@ pub fn after_decision(
     cleared: &[String],
     announce: bool,
 ) {
-    let (allowed, patterns, signals, gtag, decisions, listeners, decided) = {
+    let (effects, gtag, decisions, listeners) = {
         let inner = shared.borrow();
         let session = &inner.session;
         if let Some(dialog) = &inner.page.dialog {
@@ -58,22 +56,14 @@ pub fn after_decision(
                 banner::show_reload_notice(dialog, inner.lang);
             }
         }
-        let consent = &session.consent;
         (
-            session.allowed_categories(),
-            session.cookies_of(cleared),
-            consent_mode::signals(&session.policy, consent),
+            gating::Effects::of(session, cleared),
             inner.gtag.clone(),
             to_js(&session.decisions()),
             inner.listeners.clone(),
-            consent.has_decisions() || consent.gpc,
         )
     };
-    gating::delete_cookies(&patterns);
-    if let (Some(gtag), true) = (gtag, decided) {
-        signals::consent_mode(&gtag, "update", &signals);
-    }
-    gating::activate_scripts(|id| allowed.iter().any(|a| a == id));
+    effects.apply(gtag.as_ref());
     if !announce {
         return;
     }

@@ -4,11 +4,9 @@
 
 use super::state::Shared;
 use crate::page::boundary::to_js;
-use crate::page::dom;
-use js_sys::{Function, JSON};
+use js_sys::JSON;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::{CustomEvent, CustomEventInit};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -105,22 +103,7 @@ pub struct Unsent<'a> {
     pub code: Option<&'a str>,
 }
 
-/// Calls the `on()` callbacks of `event`, then dispatches `privacy:<event>`
-/// on document. Runs with no borrow held: page code may re-enter.
-pub fn emit(listeners: &[(String, Function)], event: &str, detail: &JsValue) {
-    for (name, callback) in listeners {
-        if name == event {
-            let _ = callback.call1(&JsValue::UNDEFINED, detail);
-        }
-    }
-    let init = CustomEventInit::new();
-    init.set_detail(detail);
-    let mut name = String::from("privacy:");
-    name.push_str(event);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(&name, &init) {
-        let _ = dom::document().dispatch_event(&event);
-    }
-}
+pub use crate::page::dom::emit;
 
 /// Tells the page about a new receipt: `privacy:receipt` with the receipt.
 pub fn announce_receipt(shared: &Shared, receipt_json: &str) {
