@@ -19,16 +19,11 @@ use web_sys::{Element, Event};
 
 type Shared = RefCell<Inner>;
 
-/// Seconds since the Unix epoch.
-pub fn now_seconds() -> u64 {
-    (js_sys::Date::now() / 1000.0) as u64
-}
-
 /// Records what `action`, made through `method`, decides, and applies it.
 pub fn decide(shared: &Shared, action: &Action, method: &str) -> Result<(), ActionError> {
     let outcome = {
         let mut inner = shared.borrow_mut();
-        let now = now_seconds();
+        let now = crate::page::now_seconds();
         let outcome = inner.session.act(action, now)?;
         inner.store.save(&inner.session.consent.encode());
         if inner.session.pending().is_empty() {
@@ -110,12 +105,7 @@ pub fn show_banner(shared: &Shared) {
         old.remove();
     }
     let element = banner::banner(&inner.view(), &inner.session.reasked());
-    if let Some((in_client, os)) = &inner.layout {
-        if *in_client {
-            dom::set(&element, "data-privacy-layout", "sheet");
-        }
-        dom::set(&element, "data-privacy-os", os);
-    }
+    crate::page::liff::mark_layout(&element, &inner.layout);
     let scope = inner.session.banner_scope();
     if let Some(body) = dom::document().body() {
         let _ = body.prepend_with_node_1(&element);

@@ -23,6 +23,7 @@ use crate::handover;
 use crate::i18n::Lang;
 use crate::page::banner::View;
 use crate::page::boundary::{error, no_dom};
+use crate::page::options as checks;
 use crate::page::policy_value::PolicyValue;
 use crate::page::store::{self, ConsentStore, device_storage};
 use crate::page::{dom, liff, signals};
@@ -88,7 +89,7 @@ impl BannerModule {
         let persistent = options.persistent;
         let store = ConsentStore::new(persistent);
         let gpc = signals::global_privacy_control();
-        let now = decide::now_seconds();
+        let now = crate::page::now_seconds();
         let (consent, first_visit) = store::load_consent(&store, store.load(), &policy, gpc, now);
         // Consent Mode's defaults come before any tag runs, as in the full module.
         let gtag = signals::gtag();
@@ -187,12 +188,7 @@ impl BannerModule {
     /// (`consent`, `change`; `receipt` and `submit` come from the full
     /// module). Throws for an event that does not exist (`event_unknown`).
     pub fn on(&self, event: &str, callback: Function) -> Result<(), JsValue> {
-        if !["consent", "change", "receipt", "submit"].contains(&event) {
-            return Err(error(
-                "event_unknown",
-                "on: expected 'consent', 'change', 'receipt' or 'submit'",
-            ));
-        }
+        dom::known_event(event)?;
         self.shared
             .borrow_mut()
             .listeners
@@ -279,7 +275,6 @@ struct Options {
 
 impl Options {
     fn read(options: &JsValue) -> Result<Options, JsValue> {
-        let invalid = |message: &str| error("options_invalid", message);
         let get = |key: &str| {
             if options.is_object() {
                 Reflect::get(options, &key.into()).unwrap_or(JsValue::UNDEFINED)
@@ -302,26 +297,11 @@ impl Options {
             None => policy,
         };
         let liff = get("liff");
-        let lang = liff::choose_lang(get("lang").as_string().as_deref(), &liff)
-            .ok_or_else(|| error("lang_unknown", "lang: expected 'th' or 'en'"))?;
-        let persistent = match get("storage").as_string().as_deref() {
-            None | Some("auto") => true,
-            Some("memory") => false,
-            Some(_) => return Err(invalid("storage: expected 'auto' or 'memory'")),
-        };
-        let hash_key = get("hashKey");
-        let long_enough = hash_key
-            .as_string()
-            .is_some_and(|k| k.len() >= crate::masking::MIN_HASH_KEY_BYTES);
-        if !hash_key.is_null_or_undefined() && !long_enough {
-            return Err(invalid(
-                "hashKey: expected a string of at least 32 bytes (UTF-8)",
-            ));
-        }
-        let endpoint = get("receiptEndpoint");
-        if !endpoint.is_null_or_undefined() && endpoint.as_string().is_none() {
-            return Err(invalid("receiptEndpoint: expected a URL string"));
-        }
+        let lang = checks::lang(&get("lang"), &liff)?;
+        let persistent = checks::persistent(&get("storage"))?;
+        // Read by the full module; refused here as it would refuse them.
+        checks::hash_key(&get("hashKey"))?;
+        checks::endpoint(&get("receiptEndpoint"))?;
         Ok(Options {
             policy: PolicyValue(policy),
             lang,

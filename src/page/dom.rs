@@ -78,6 +78,20 @@ pub fn inputs(root: &Element, selector: &str) -> Vec<HtmlInputElement> {
         .collect()
 }
 
+/// The events `on()` accepts.
+pub const EVENTS: [&str; 4] = ["consent", "change", "receipt", "submit"];
+
+/// `on(event)`'s check: `event_unknown` for an event that does not exist.
+pub fn known_event(event: &str) -> Result<(), JsValue> {
+    if EVENTS.contains(&event) {
+        return Ok(());
+    }
+    Err(super::boundary::error(
+        "event_unknown",
+        "on: expected 'consent', 'change', 'receipt' or 'submit'",
+    ))
+}
+
 /// Calls the `on()` callbacks of `event`, then dispatches `privacy:<event>`
 /// on document. Runs with no borrow held: page code may re-enter.
 pub fn emit(listeners: &[(String, Function)], event: &str, detail: &JsValue) {

@@ -38,6 +38,17 @@ pub fn layout(liff: &JsValue) -> Option<(bool, String)> {
     Some((in_client, os))
 }
 
+/// Marks a banner or dialog with the LIFF `layout`: a bottom sheet in the
+/// LINE app, and the OS, which `privacy.css` keeps clear of its safe areas.
+pub fn mark_layout(element: &web_sys::Element, layout: &Option<(bool, String)>) {
+    if let Some((in_client, os)) = layout {
+        if *in_client {
+            let _ = element.set_attribute("data-privacy-layout", "sheet");
+        }
+        let _ = element.set_attribute("data-privacy-os", os);
+    }
+}
+
 /// The keyed hash of the LINE userId, when the policy links requests to the
 /// LINE account and a hash key is set. The userId comes from
 /// `liff.getContext()`, else from the decoded ID token's `sub`: both answer

@@ -10,7 +10,13 @@ pub mod boundary;
 pub mod dom;
 pub mod gating;
 pub mod liff;
+pub mod options;
 #[cfg(feature = "banner")]
 pub mod policy_value;
 pub mod signals;
 pub mod store;
+
+/// Seconds since the Unix epoch, by the browser's clock.
+pub fn now_seconds() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}

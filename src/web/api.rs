@@ -6,7 +6,7 @@
 use super::decide::{after_decision, decide};
 use super::delivery::{self, Answers};
 use super::dialog;
-use super::events::{self, EVENTS};
+use super::events;
 use super::form::{self, ATTACHED};
 use super::listener::{self, Listener};
 use super::options::{Decisions, HtmlFormElement, PrivacyEvent, PrivacyOptions, Settings};
@@ -400,12 +400,7 @@ impl Privacy {
     #[wasm_bindgen(skip_typescript)]
     pub fn on(&self, event: PrivacyEvent, callback: Function) -> Result<(), JsValue> {
         let name = JsValue::from(event).as_string().unwrap_or_default();
-        if !EVENTS.contains(&name.as_str()) {
-            return Err(error(
-                "event_unknown",
-                "on: expected 'consent', 'change', 'receipt' or 'submit'",
-            ));
-        }
+        events::known_event(&name)?;
         self.shared.borrow_mut().listeners.push((name, callback));
         Ok(())
     }

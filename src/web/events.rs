@@ -53,9 +53,6 @@ export interface PrivacyEventMap {
 }
 "#;
 
-/// The events `on()` accepts.
-pub const EVENTS: [&str; 4] = ["consent", "change", "receipt", "submit"];
-
 /// `privacy:consent`: after every decision, and at start.
 #[derive(Serialize)]
 pub struct ConsentDetail<'a> {
@@ -103,7 +100,7 @@ pub struct Unsent<'a> {
     pub code: Option<&'a str>,
 }
 
-pub use crate::page::dom::emit;
+pub use crate::page::dom::{emit, known_event};
 
 /// Tells the page about a new receipt: `privacy:receipt` with the receipt.
 pub fn announce_receipt(shared: &Shared, receipt_json: &str) {

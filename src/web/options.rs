@@ -2,9 +2,8 @@
 //! their checks, with the messages and codes page code sees.
 
 use crate::i18n::Lang;
-use crate::masking;
 use crate::page::boundary::{error, stringify};
-use crate::page::liff;
+use crate::page::options as checks;
 use crate::policy::{MOHPROMPT_POLICY, Policy, PolicyError};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -198,30 +197,10 @@ impl Settings {
             Options::default()
         };
         let (policy, policy_text) = load_policy(&options.policy)?;
-        let liff = &options.liff;
-        let lang = liff::choose_lang(options.lang.as_string().as_deref(), liff)
-            .ok_or_else(|| error("lang_unknown", "lang: expected 'th' or 'en'"))?;
-        let invalid = |message: &str| error("options_invalid", message);
-        let persistent = match options.storage.as_string().as_deref() {
-            None | Some("auto") => true,
-            Some("memory") => false,
-            Some(_) => return Err(invalid("storage: expected 'auto' or 'memory'")),
-        };
-        let hash_key = match options.hash_key.as_string() {
-            Some(key) if key.len() >= masking::MIN_HASH_KEY_BYTES => Some(key.into_bytes()),
-            None if options.hash_key.is_null_or_undefined() => None,
-            // The message never holds the key.
-            _ => {
-                return Err(invalid(
-                    "hashKey: expected a string of at least 32 bytes (UTF-8)",
-                ));
-            }
-        };
-        let endpoint = match options.receipt_endpoint.as_string() {
-            Some(url) => Some(url),
-            None if options.receipt_endpoint.is_null_or_undefined() => None,
-            None => return Err(invalid("receiptEndpoint: expected a URL string")),
-        };
+        let lang = checks::lang(&options.lang, &options.liff)?;
+        let persistent = checks::persistent(&options.storage)?;
+        let hash_key = checks::hash_key(&options.hash_key)?;
+        let endpoint = checks::endpoint(&options.receipt_endpoint)?;
 
         Ok(Settings {
             policy,

@@ -151,12 +151,7 @@ impl Inner {
     /// Inside LIFF, tells the stylesheet which layout fits: a bottom sheet in
     /// the LINE app, with the OS for its safe areas.
     pub fn mark_layout(&self, element: &Element) {
-        if let Some((in_client, os)) = &self.page.liff {
-            if *in_client {
-                let _ = element.set_attribute("data-privacy-layout", "sheet");
-            }
-            let _ = element.set_attribute("data-privacy-os", os);
-        }
+        crate::page::liff::mark_layout(element, &self.page.liff);
     }
 
     /// The form's values as the person typed them: a concealed control
@@ -194,14 +189,13 @@ impl Inner {
     pub fn record_owed(&mut self, owed: &[Owed]) -> Vec<String> {
         let mut made = Vec::new();
         for o in owed {
-            let kept = self.receipts.log.kept.iter().any(|k| k.id == o.receipt_id);
+            if self.receipts.log.kept.iter().any(|k| k.id == o.receipt_id) {
+                continue;
+            }
             let gpc = self.session.consent.gpc;
             let Ok(consent) = Consent::decode(&o.consent, &self.session.policy, gpc) else {
                 continue;
             };
-            if kept {
-                continue;
-            }
             let occasion = Occasion {
                 receipt_id: &o.receipt_id,
                 now: o.decided_at,
@@ -250,7 +244,4 @@ impl Inner {
     }
 }
 
-/// Seconds since the Unix epoch, UTC.
-pub fn now_seconds() -> u64 {
-    (js_sys::Date::now() / 1000.0) as u64
-}
+pub use crate::page::now_seconds;
