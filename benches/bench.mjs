@@ -54,11 +54,11 @@ const PROFILES = [
 // (the critical path), and `full`, what it fetches after that frame. The race checks both on every
 // page load: each banner file must have arrived before the banner was on screen, and no full file
 // may have been requested before then, so the groups cannot drift from what the page does.
-// The script holds both modules' glue, so only the full module's wasm, the biggest file, comes
-// after the banner (scripts/sizes.mjs counts the same).
+// The script holds the banner module's glue; the full module's glue and wasm come after the
+// banner (scripts/sizes.mjs counts the same).
 const OUR_FILES = {
   banner: ['mohprompt_privacy.js', 'mohprompt_privacy_banner_bg.wasm', 'privacy.css'],
-  full: ['mohprompt_privacy_bg.wasm'],
+  full: ['mohprompt_privacy_full.js', 'mohprompt_privacy_bg.wasm'],
 };
 
 // What each page loads of its consent library (the page's own files are not counted), by group:

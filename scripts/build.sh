@@ -54,22 +54,28 @@ done
 node scripts/minify-names.mjs pkg/mohprompt_privacy_banner_bg.wasm pkg/mohprompt_privacy_banner.js
 node scripts/minify-names.mjs pkg/mohprompt_privacy_bg.wasm pkg/mohprompt_privacy_full.js
 
-# The package's entry script (src/entry/) with the two glues bundled into it:
-# one script on the page's critical path, not three requests (each is at least
-# a round trip on a phone network). Each glue still finds its wasm next to it
-# (`new URL(…, import.meta.url)`). Its typings: the full glue's, with what the
-# entry adds.
+# The package's entry script (src/entry/) with the banner module's glue bundled
+# into it: one script on the page's critical path (each request is at least a
+# round trip on a phone network). The full module's glue stays a file of its
+# own, which that script imports when the full module is wanted; the "node"
+# entry is the same script importing it at once, so initSync stays synchronous.
+# Each glue still finds its wasm next to it (`new URL(…, import.meta.url)`).
+# Its typings: the full glue's, with what the entry adds.
 cp src/entry/mohprompt_privacy.js pkg/entry.js
-node_modules/.bin/esbuild pkg/entry.js --bundle --format=esm --log-level=warning \
-  --outfile=pkg/mohprompt_privacy.js
-rm pkg/entry.js pkg/mohprompt_privacy_banner.js pkg/mohprompt_privacy_full.js
+for target in browser node; do
+  cp "src/entry/full-glue.$target.js" pkg/full-glue.js
+  out=pkg/mohprompt_privacy.js
+  [ "$target" = node ] && out=pkg/mohprompt_privacy_node.js
+  node_modules/.bin/esbuild pkg/entry.js --bundle --format=esm --log-level=warning \
+    --external:./mohprompt_privacy_full.js --outfile="$out"
+  # Minified again as one script (export names kept; the .d.ts describes them).
+  node_modules/.bin/terser "$out" --module --compress passes=2 --mangle -o "$out"
+done
+rm pkg/entry.js pkg/full-glue.js pkg/mohprompt_privacy_banner.js
 node scripts/entry-types.mjs pkg/mohprompt_privacy_full.d.ts src/entry/mohprompt_privacy.d.ts \
   > pkg/mohprompt_privacy.d.ts
 rm pkg/mohprompt_privacy_full.d.ts
 
-# Minified again as one script (export names kept; the .d.ts describes them).
-node_modules/.bin/terser pkg/mohprompt_privacy.js --module --compress passes=2 --mangle \
-  -o pkg/mohprompt_privacy.js
 # The raw wasm's own typings name the long exports; the glue is the interface.
 rm -f pkg/*_bg.wasm.d.ts
 
@@ -91,7 +97,8 @@ cp README.md LICENSE-MIT LICENSE-APACHE pkg/
 # (or a stray one, such as the snippets folder) stops the build here, not an app.
 node scripts/check-pack.mjs pkg \
   LICENSE-APACHE LICENSE-MIT README.md mohprompt_privacy.d.ts mohprompt_privacy.js \
-  mohprompt_privacy_banner_bg.wasm mohprompt_privacy_bg.wasm package.json privacy.css
+  mohprompt_privacy_banner_bg.wasm mohprompt_privacy_bg.wasm mohprompt_privacy_full.js \
+  mohprompt_privacy_node.js package.json privacy.css
 
 node scripts/sizes.mjs
 

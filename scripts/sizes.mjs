@@ -1,14 +1,14 @@
 // Prints raw, gzip and brotli bytes of what a page loads from pkg/, in two groups that share
-// no file: what the banner needs (fetched before its first frame: the script, with both glues
-// in it, the banner module's wasm, the stylesheet) and the full module (its wasm, fetched after
-// that frame). A page with a form loads both. `--json` prints the same figures as JSON
+// no file: what the banner needs (fetched before its first frame: the script, with the banner
+// module's glue in it, the banner module's wasm, the stylesheet) and the full module (its glue
+// and its wasm, fetched after that frame). A page with a form loads both. `--json` prints the same figures as JSON
 // (the benchmark and the size budget read them).
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 export const GROUPS = {
   banner: ['mohprompt_privacy.js', 'mohprompt_privacy_banner_bg.wasm', 'privacy.css'],
-  full: ['mohprompt_privacy_bg.wasm'],
+  full: ['mohprompt_privacy_full.js', 'mohprompt_privacy_bg.wasm'],
 };
 
 export function sizes(dir = new URL('../pkg/', import.meta.url)) {

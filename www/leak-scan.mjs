@@ -33,7 +33,7 @@ export function loadScanner() {
   if (!scanner) {
     scanner = (async () => {
       const wasm = new URL('mohprompt_privacy_bg.wasm', PKG_URL);
-      const glue = new URL('mohprompt_privacy.js', PKG_URL);
+      const glue = new URL('mohprompt_privacy_node.js', PKG_URL);
       if (!fs.existsSync(wasm) || !fs.existsSync(glue)) {
         throw new Error('pkg/ is not built (make build): the demo server checks every body with the module\'s leak scan');
       }

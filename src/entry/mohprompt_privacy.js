@@ -12,10 +12,14 @@
 // - the rest (decisions, the banner, `set`, `withdraw`, `on`) answer at once.
 // `privacy.ready` (and `ready()` for the utilities) resolves once the full module runs.
 //
-// This file is copied into pkg/ by scripts/build.sh next to the two wasm-bindgen glues it imports.
+// scripts/build.sh bundles this file with the banner module's glue into pkg/mohprompt_privacy.js,
+// the script pages load: the full module's glue stays a script of its own, fetched when the full
+// module is (`./full-glue.js`, src/entry/full-glue.browser.js). Node gets the same file bundled
+// with the full glue imported at once (src/entry/full-glue.node.js), so `initSync` stays
+// synchronous there: pkg/mohprompt_privacy_node.js, the package's "node" export.
 
 import initBanner, { BannerModule } from './mohprompt_privacy_banner.js';
-import initFull, * as full from './mohprompt_privacy_full.js';
+import { full, loadFull } from './full-glue.js';
 
 let bannerReady = false;
 let fullReady = false;
@@ -44,7 +48,7 @@ function requireFull(name) {
  */
 export default async function init(options) {
   // After initSync (Node, tests) the full module runs already: its exports, as before.
-  if (fullReady && !bannerReady) return initFull();
+  if (fullReady && !bannerReady) return full.default();
   const named = options != null && typeof options === 'object'
     && ('module_or_path' in options || 'banner_module_or_path' in options);
   // An InitInput passed on its own (wasm-bindgen's deprecated form) names the full module's wasm.
@@ -55,8 +59,15 @@ export default async function init(options) {
   return output;
 }
 
-/** Node and tests: instantiates the full module at once from its bytes (no page, no banner). */
+/**
+ * Node and tests: instantiates the full module at once from its bytes (no page, no banner). In a
+ * browser its glue is a script of its own, loaded by `ready()`: before that, there is nothing to
+ * instantiate synchronously.
+ */
 export function initSync(options) {
+  if (!full) {
+    throw fail('init_required', 'initSync needs the full module\'s script, which a browser loads with `await ready()`; in Node, import the package (its "node" export) or mohprompt_privacy_node.js');
+  }
   const result = full.initSync(options);
   fullReady = true;
   fullLoading = Promise.resolve();
@@ -65,7 +76,8 @@ export function initSync(options) {
 
 /** Resolves once the full module has loaded (it starts loading if it has not). */
 export function ready() {
-  fullLoading ??= initFull(fullSource === undefined ? undefined : { module_or_path: fullSource })
+  fullLoading ??= loadFull()
+    .then((glue) => glue.default(fullSource === undefined ? undefined : { module_or_path: fullSource }))
     .then(() => { fullReady = true; });
   return fullLoading;
 }

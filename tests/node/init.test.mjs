@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import * as privacy from '../../pkg/mohprompt_privacy.js';
+import * as privacy from '../../pkg/mohprompt_privacy_node.js';
 
 const wasm = new URL('../../pkg/mohprompt_privacy_bg.wasm', import.meta.url);
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { initSync, normalizeThaiPhone } from '../../pkg/mohprompt_privacy.js';
+import { initSync, normalizeThaiPhone } from '../../pkg/mohprompt_privacy_node.js';
 
 initSync({ module: fs.readFileSync(new URL('../../pkg/mohprompt_privacy_bg.wasm', import.meta.url)) });
 
