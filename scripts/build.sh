@@ -39,11 +39,11 @@ for wasm in pkg/mohprompt_privacy_banner_bg.wasm pkg/mohprompt_privacy_bg.wasm; 
     "$wasm" -o "$wasm"
 done
 
-# The full glue imports the crate's JS snippets (src/web/seal.js) from pkg/snippets/:
-# bundle them into it, so the full module is still one script and one wasm.
+# The glues import the crate's JS snippets (src/web/seal.js, src/page/policy_value.js)
+# from pkg/snippets/: bundle them in, so each module is still one script and one wasm
+# (the banner glue's with the entry, below).
 node_modules/.bin/esbuild pkg/mohprompt_privacy_full.js --bundle --format=esm --log-level=warning \
   --outfile=pkg/mohprompt_privacy_full.js --allow-overwrite
-rm -rf pkg/snippets
 
 # The glues are read by browsers, not people: minify them (export names and
 # the wasm import names are kept), then give the wasm's imports and exports
@@ -71,7 +71,7 @@ for target in browser node; do
   # Minified again as one script (export names kept; the .d.ts describes them).
   node_modules/.bin/terser "$out" --module --compress passes=2 --mangle -o "$out"
 done
-rm pkg/entry.js pkg/full-glue.js pkg/mohprompt_privacy_banner.js
+rm -r pkg/entry.js pkg/full-glue.js pkg/mohprompt_privacy_banner.js pkg/snippets
 node scripts/entry-types.mjs pkg/mohprompt_privacy_full.d.ts src/entry/mohprompt_privacy.d.ts \
   > pkg/mohprompt_privacy.d.ts
 rm pkg/mohprompt_privacy_full.d.ts

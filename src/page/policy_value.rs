@@ -1,13 +1,24 @@
 //! The policy as the page gave it, a JS value, read by the banner module
 //! member by member ([`crate::policy::BannerSource`]): `JSON.parse` has
 //! already read the text (the page's, or the bundled banner part's), so no
-//! JSON reader runs in wasm.
+//! JSON reader runs in wasm. Members and lists are read by two small JS
+//! functions (policy_value.js), one call each.
 
 use crate::policy::BannerSource;
 use alloc::string::String;
 use alloc::vec::Vec;
-use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
+
+#[wasm_bindgen(module = "/src/page/policy_value.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = member)]
+    fn js_member(value: &JsValue, key: &str) -> Option<JsValue>;
+    #[wasm_bindgen(js_name = memberString)]
+    fn js_member_string(value: &JsValue, key: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = items)]
+    fn js_items(value: &JsValue) -> Option<Vec<JsValue>>;
+}
 
 /// A JS value read as a JSON document.
 #[derive(Debug, Clone)]
@@ -15,21 +26,19 @@ pub struct PolicyValue(pub JsValue);
 
 impl BannerSource for PolicyValue {
     fn member(&self, key: &str) -> Option<Self> {
-        if !self.0.is_object() || Array::is_array(&self.0) {
-            return None;
-        }
-        Reflect::get(&self.0, &key.into())
-            .ok()
-            .filter(|v| !v.is_null_or_undefined())
-            .map(PolicyValue)
+        js_member(&self.0, key).map(PolicyValue)
     }
 
     fn items(&self) -> Option<Vec<Self>> {
-        Array::is_array(&self.0).then(|| Array::from(&self.0).iter().map(PolicyValue).collect())
+        Some(js_items(&self.0)?.into_iter().map(PolicyValue).collect())
     }
 
     fn string(&self) -> Option<String> {
         self.0.as_string()
+    }
+
+    fn member_string(&self, key: &str) -> Option<String> {
+        js_member_string(&self.0, key)
     }
 
     fn boolean(&self) -> Option<bool> {

@@ -25,6 +25,11 @@ pub trait Source: Sized {
     fn items(&self) -> Option<Vec<Self>>;
     /// The string this is; `None` for any other type.
     fn string(&self) -> Option<String>;
+    /// The string under `key` of an object; `None` when there is none.
+    /// A source may read it at once, rather than as a member, then a string.
+    fn member_string(&self, key: &str) -> Option<String> {
+        self.member(key)?.string()
+    }
     /// The boolean this is; `None` for any other type.
     fn boolean(&self) -> Option<bool>;
     /// The whole number from 0 this is (`1.0` is 1); `None` otherwise.
@@ -91,7 +96,7 @@ fn nonempty(s: String) -> Result<Str, Unreadable> {
 }
 
 fn str(value: &impl Source, key: &str) -> Result<Str, Unreadable> {
-    nonempty(value.member(key).ok()?.string().ok()?)
+    nonempty(value.member_string(key).ok()?)
 }
 
 fn strs(value: &impl Source, key: &str) -> Result<Vec<Str>, Unreadable> {
