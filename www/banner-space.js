@@ -8,10 +8,15 @@ const HEIGHT_VAR = '--demo-banner-height';
 
 export function keepPageClearOfBanner() {
   const root = document.documentElement;
+  // The padding follows on the next frame, not in the one that draws the banner: that frame
+  // would otherwise lay out the whole page again for it, and the banner, fixed over the page,
+  // needs no room to be seen.
+  let frame = 0;
   const resize = new ResizeObserver((entries) => {
     for (const entry of entries) {
       const height = entry.borderBoxSize?.[0]?.blockSize ?? entry.target.getBoundingClientRect().height;
-      root.style.setProperty(HEIGHT_VAR, `${Math.ceil(height)}px`);
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => root.style.setProperty(HEIGHT_VAR, `${Math.ceil(height)}px`));
     }
   });
   let watched = null;
@@ -21,7 +26,10 @@ export function keepPageClearOfBanner() {
     if (watched) resize.unobserve(watched);
     watched = banner;
     if (banner) resize.observe(banner);
-    else root.style.removeProperty(HEIGHT_VAR);
+    else {
+      cancelAnimationFrame(frame);
+      root.style.removeProperty(HEIGHT_VAR);
+    }
   };
   // The banner comes and goes (decision made, re-asked later): watch <body>'s children.
   new MutationObserver(follow).observe(document.body, { childList: true });
