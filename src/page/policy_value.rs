@@ -7,8 +7,8 @@
 use crate::policy::BannerSource;
 use alloc::string::String;
 use alloc::vec::Vec;
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 
 #[wasm_bindgen(module = "/src/page/policy_value.js")]
 extern "C" {
