@@ -18,6 +18,9 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod received;
+
 /// Names the receipt format; bumped if its fields change meaning.
 pub const RECEIPT_VERSION: &str = "mohprompt-receipt/1";
 
