@@ -6,9 +6,10 @@ build:
 	scripts/setup.sh build
 	scripts/build.sh
 
-# Builds, then serves the demo at http://127.0.0.1:8080 until stopped.
+# Builds, then serves the demo at http://127.0.0.1:8080 until stopped, with the receipts service
+# (SQLite) beside it at http://127.0.0.1:8090, which the page's receipts reach through the demo.
 run: build
-	node www/server.mjs
+	scripts/run.sh
 
 # Every test: format and lints, native unit tests, the build, DOM tests in
 # headless Chromium, and the end-to-end tests of the demo page.
