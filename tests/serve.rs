@@ -105,35 +105,69 @@ impl Db {
             None if !yes => {
                 // Another process holds the file's write lock for longer than the
                 // service waits (busy_timeout, 5 s).
+                *lock = Some(self.hold_write_lock());
+            }
+            None => {
+                if let Some(child) = lock.take() {
+                    release(child);
+                }
+            }
+        }
+    }
+
+    /// Another process takes the store's write lock and holds it until
+    /// [`release`]d: writes wait (and fail after a while).
+    fn hold_write_lock(&self) -> Child {
+        let (program, args, script) = match &self.postgres {
+            Some(_) => (
+                "psql",
+                vec![self.url.clone(), "-qAt".into()],
+                String::from(
+                    "BEGIN;\nLOCK TABLE consent_receipts IN EXCLUSIVE MODE;\nSELECT 'locked';\n",
+                ),
+            ),
+            None => {
                 let path = self.url.trim_start_matches("sqlite://");
                 let script = format!(
-                    "import sqlite3, sys, time\n\
+                    "import sqlite3, sys\n\
                      c = sqlite3.connect({path:?}, isolation_level=None)\n\
                      c.execute('BEGIN EXCLUSIVE')\n\
                      print('locked', flush=True)\n\
                      sys.stdin.read()\n"
                 );
-                let mut child = Command::new("python3")
-                    .args(["-c", &script])
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .spawn()
-                    .expect("python3 runs");
-                let mut line = String::new();
-                BufReader::new(child.stdout.take().unwrap())
-                    .read_line(&mut line)
-                    .unwrap();
-                assert_eq!(line.trim(), "locked");
-                *lock = Some(child);
+                ("python3", vec![String::from("-c"), script], String::new())
             }
-            None => {
-                if let Some(mut child) = lock.take() {
-                    drop(child.stdin.take());
-                    child.wait().unwrap();
-                }
-            }
-        }
+        };
+        let mut child = Command::new(program)
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the lock holder runs");
+        use std::io::Write as _;
+        child
+            .stdin
+            .as_mut()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "locked");
+        child
     }
+}
+
+/// Lets a [`Db::hold_write_lock`] go.
+fn release(mut holder: Child) {
+    use std::io::Write as _;
+    if let Some(mut stdin) = holder.stdin.take() {
+        // psql commits and quits at the end of its input; python quits.
+        let _ = stdin.write_all(b"COMMIT;\n");
+    }
+    holder.wait().unwrap();
 }
 
 fn psql(cluster: &str, sql: &str) {
@@ -363,6 +397,38 @@ fn a_new_receipt_is_201_the_same_again_200_another_body_409(db: &Db) {
         stored.body,
         json!([serde_json::from_str::<Value>(&first).unwrap()])
     );
+}
+
+fn the_same_receipt_sent_many_times_at_once_is_stored_once(db: &Db) {
+    let service = Service::start(db);
+    let body = made(&fresh_id(), T0, &[("contact", Choice::Granted)]);
+    // With the store's write lock held elsewhere, a writer waits on another
+    // receipt while the copies queue up: they are written in one group.
+    let holder = db.hold_write_lock();
+    let statuses: Vec<u16> = thread::scope(|scope| {
+        let first = scope.spawn(|| {
+            let other = made(&fresh_id(), T0, &[("news", Choice::Granted)]);
+            service.post(&other).status
+        });
+        thread::sleep(Duration::from_millis(300));
+        let posts: Vec<_> = (0..16)
+            .map(|_| scope.spawn(|| service.post(&body).status))
+            .collect();
+        thread::sleep(Duration::from_millis(700));
+        release(holder);
+        assert_eq!(first.join().unwrap(), 201);
+        posts.into_iter().map(|p| p.join().unwrap()).collect()
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 201),
+        "{statuses:?}"
+    );
+    assert_eq!(count(db), "2 receipts, 2 distinct receipt_ids");
 }
 
 fn refusals_answer_in_order_and_store_nothing(db: &Db) {
@@ -718,6 +784,7 @@ macro_rules! on_both_stores {
 on_both_stores!(
     health_is_200,
     a_new_receipt_is_201_the_same_again_200_another_body_409,
+    the_same_receipt_sent_many_times_at_once_is_stored_once,
     refusals_answer_in_order_and_store_nothing,
     the_office_endpoints_need_the_token,
     the_office_reads_receipts_oldest_first_and_consent_at_a_time,

@@ -237,17 +237,15 @@ fn refused(refusal: &Refusal) -> Response {
 }
 
 async fn store(service: &Service, receipt: &ReceivedReceipt, value: &Value) -> Response {
-    let body = value.to_string();
     let row = NewReceipt {
-        receipt_id: &receipt.receipt_id,
-        subject: &receipt.subject,
+        receipt_id: receipt.receipt_id.clone(),
+        subject: receipt.subject.clone(),
         // check() has read the timestamp already.
         decided_at: unix_millis(&receipt.timestamp).unwrap_or_default(),
-        policy_version: &receipt.policy.version,
-        body: &body,
+        policy_version: receipt.policy.version.clone(),
+        body: value.to_string(),
     };
-    let same = |stored: &str| serde_json::from_str::<Value>(stored).is_ok_and(|s| s == *value);
-    match service.store.insert(&row, same).await {
+    match service.store.insert(row).await {
         Ok(Stored::New) => (
             StatusCode::CREATED,
             axum::Json(json!({ "receipt_id": receipt.receipt_id, "stored": true })),
