@@ -3,7 +3,8 @@
 # is already there. Safe to run again and again; `make` runs it first.
 #   scripts/setup.sh build   wasm32 target, wasm-bindgen CLI, npm packages
 #   scripts/setup.sh test    the above, plus Chromium, Firefox ESR, WebKitGTK (with Xvfb) and
-#                            their drivers, cargo-fuzz, and the consumer tests' npm packages
+#                            their drivers, cargo-fuzz, the consumer tests' npm packages, and
+#                            PostgreSQL (the receipts service's tests run a cluster of their own)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,6 +63,8 @@ if [ "$need" = test ]; then
   # Thai glyphs, so screenshots of the banner are readable. No pipe into `grep -q`: it exits at
   # the first line, fc-list then fails writing the rest, and under pipefail the font looked missing.
   [ -n "$(fc-list :lang=th 2>/dev/null)" ] || missing+=(fonts-thai-tlwg)
+  # The receipts service on PostgreSQL: Debian's server (scripts/with-postgres.sh runs it).
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
     apt-get update -qq

@@ -8,16 +8,18 @@ step "format"
 cargo fmt --check
 
 step "lints (host and wasm32)"
-# --features cli: the command-line tool (src/bin/mohprompt-privacy/) and its tests too.
-cargo clippy --all-targets --features cli -- -D warnings
+# --features serve: the command-line tool (src/bin/mohprompt-privacy/, `serve` implies `cli`) with
+# the receipts service, and their tests too.
+cargo clippy --all-targets --features serve -- -D warnings
 # Each wasm entry point on its own (the full module, the default; the banner module), and the
 # wasm tests, which run against the full module.
 cargo clippy --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --no-default-features --features banner -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 
-step "native unit tests (with the command-line tool)"
-cargo test --features cli
+step "native unit tests (with the command-line tool and the receipts service, on SQLite and PostgreSQL)"
+# A PostgreSQL cluster of their own in a temporary folder, on a unix socket, stopped after.
+scripts/with-postgres.sh cargo test --features serve
 
 step "docs without warnings (host and wasm32)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet

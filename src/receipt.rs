@@ -556,5 +556,29 @@ mod text {
     }
 }
 
+/// The name of the file "download my consent history" saves, in the page's
+/// language, with the day (UTC) it was made.
+///
+/// ```
+/// use mohprompt_privacy::i18n::Lang;
+/// use mohprompt_privacy::receipt::history_file_name;
+/// assert_eq!(history_file_name(Lang::En, 1_765_152_000), "consent-history-2025-12-08.json");
+/// assert_eq!(history_file_name(Lang::Th, 1_765_152_000), "ประวัติความยินยอม-2025-12-08.json");
+/// ```
+pub fn history_file_name(lang: Lang, unix_seconds: u64) -> String {
+    let mut name = String::from(match lang {
+        Lang::Th => "ประวัติความยินยอม-",
+        Lang::En => "consent-history-",
+    });
+    name.push_str(&iso8601(unix_seconds)[..10]);
+    name.push_str(".json");
+    name
+}
+
+// Natively only (the receiver's side), and last in the file: lines added
+// above would move the panic locations the wasm holds.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod received;
+
 #[cfg(test)]
 mod tests;

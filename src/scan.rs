@@ -147,6 +147,8 @@ pub fn scan_text(text: &str) -> Scan {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod json;
 mod numbers;
 mod scanner;
 

@@ -202,18 +202,18 @@ fn check_cannot_read_a_missing_file_and_exits_2() {
 fn scan_reports_kind_line_and_column_never_the_value() {
     let dir = workdir("scan");
     let log = "\
-{\"at\":\"09:00\",\"msg\":\"ok\"}
-{\"note\":\"บัตร 1-2345-45678-78-1 โทร 081-234-5678\"}
-{\"note\":\"passport AB1234567, mail somchai@example.com\"}
-{\"sealed\":\"hpke1.k1.BIHd9KmSjF3eW6Lk06q-JEPVz8ejWIyRSu-wBvRLpRPoHYbeYLFmf_D0Ug6oa-Pna5H03CqbYPYrVWETSLoXsqs.K_hC5Wohdi-nsNMVDlYYSbZ-YxLKBQEqa8WeWw\"}
+at 09:00 ok
+บัตร 1-2345-45678-78-1 โทร 081-234-5678
+passport AB1234567, mail somchai@example.com
+sealed hpke1.k1.BIHd9KmSjF3eW6Lk06q-JEPVz8ejWIyRSu-wBvRLpRPoHYbeYLFmf_D0Ug6oa-Pna5H03CqbYPYrVWETSLoXsqs.K_hC5Wohdi-nsNMVDlYYSbZ-YxLKBQEqa8WeWw
 ";
-    fs::write(dir.join("log.jsonl"), log).unwrap();
-    let out = run_in(&dir, &["scan", "log.jsonl"], "");
+    fs::write(dir.join("app.log"), log).unwrap();
+    let out = run_in(&dir, &["scan", "app.log"], "");
     assert_eq!(code(&out), 1);
     assert_eq!(
         stdout(&out),
-        "log.jsonl:2:15: national_id\nlog.jsonl:2:37: phone\nlog.jsonl:3:19: passport\n\
-         log.jsonl:3:35: email\nlog.jsonl: 4 findings (email 1, national_id 1, passport 1, phone 1)\n"
+        "app.log:2:6: national_id\napp.log:2:28: phone\napp.log:3:10: passport\n\
+         app.log:3:26: email\napp.log: 4 findings (email 1, national_id 1, passport 1, phone 1)\n"
     );
     let all = format!("{}{}", stdout(&out), stderr(&out));
     for leaked in [
@@ -228,7 +228,35 @@ fn scan_reports_kind_line_and_column_never_the_value() {
     assert_eq!(report["counts"]["phone"], 1);
     assert_eq!(
         report["findings"][0],
-        serde_json::json!({"line": 2, "column": 15, "kind": "national_id"})
+        serde_json::json!({"line": 2, "column": 6, "kind": "national_id"})
+    );
+}
+
+#[test]
+fn scan_reads_json_lines_as_json_so_escaped_identifiers_are_found_by_path() {
+    let dir = workdir("scan-jsonl");
+    // The second line spells a national ID and a phone with \u escapes: the
+    // JSON text holds neither as digits, the values do.
+    let log = "\
+{\"at\":\"09:00\",\"msg\":\"ok\"}
+{\"items\":[{\"note\":\"\\u0031\\u0032345\\u0034\\u0035678781\"}],\"tel\":\"\\u0030812345678\"}
+{\"n\":1234545678781,\"0812345678\":true}
+";
+    fs::write(dir.join("log.jsonl"), log).unwrap();
+    let out = run_in(&dir, &["scan", "log.jsonl"], "");
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        stdout(&out),
+        "log.jsonl:2: national_id in items[0].note\nlog.jsonl:2: phone in tel\n\
+         log.jsonl:3: national_id in n\nlog.jsonl:3: phone in a key ({key 2})\n\
+         log.jsonl: 4 findings (national_id 2, phone 2)\n"
+    );
+    assert!(!stdout(&out).contains("5678"), "{}", stdout(&out));
+    let out = run_in(&dir, &["scan", "--format", "json", "log.jsonl"], "");
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        report["findings"][3],
+        serde_json::json!({"line": 3, "path": "{key 2}", "in_key": true, "kind": "phone"})
     );
 }
 
@@ -470,6 +498,47 @@ fn keys_add_refuses_a_listed_kid_or_a_bad_entry_and_leaves_the_policy() {
         r#"{"kid": "k3"}"#,
     );
     assert_eq!(code(&out), 2);
+    assert_eq!(fs::read_to_string(dir.join("policy.json")).unwrap(), before);
+}
+
+#[test]
+fn keys_remove_takes_one_entry_out_and_keeps_the_rest_of_the_file() {
+    let dir = workdir("keys-remove");
+    policy_with_keys(&dir, &["k1", "k2", "k3"]);
+    let before = fs::read_to_string(dir.join("policy.json")).unwrap();
+    let out = run_in(&dir, &["keys", "remove", "policy.json", "--kid", "k2"], "");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("\"k2\" removed, 2 keys left; the browser seals to \"k3\""));
+    assert_eq!(listed_kids(&dir), ["k3", "k1"]);
+    let text = fs::read_to_string(dir.join("policy.json")).unwrap();
+    let before_keys = before.split("\"keys\"").next().unwrap();
+    assert!(
+        text.starts_with(before_keys),
+        "the document before keys changed"
+    );
+    let out = run_in(&dir, &["check", "policy.json"], "");
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+}
+
+#[test]
+fn keys_remove_refuses_the_last_key_or_an_unlisted_kid_and_leaves_the_policy() {
+    let dir = workdir("keys-remove-refused");
+    policy_with_keys(&dir, &["k1"]);
+    let before = fs::read_to_string(dir.join("policy.json")).unwrap();
+    let out = run_in(&dir, &["keys", "remove", "policy.json", "--kid", "k1"], "");
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("\"k1\" is the only key"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_in(&dir, &["keys", "remove", "policy.json", "--kid", "k9"], "");
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("no key with kid \"k9\""),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(fs::read_to_string(dir.join("policy.json")).unwrap(), before);
 }
 

@@ -32,6 +32,13 @@
 // gets the same 204 as the first, so the client can drop it from its queue; the same id with
 // other content gets 409. The ids are read back from the receipts file at start.
 //
+// With a receipts service (`receiptsService`, or RECEIPTS_SERVICE when run; `make run` starts
+// `mohprompt-privacy serve` and sets it), POSTs to /api/consent-receipts go to the service's
+// /consent-receipts instead, on the page's own origin (so the CSP's connect-src stays 'self'):
+// the request's Origin, Content-Type and body pass as they came, and the service's status and
+// answer come back as they are (201 new, 200 the same again, 409, 403, 413, 415, 422, 503). When
+// the service cannot be reached the answer is 503, and the module keeps the receipt to send later.
+//
 // Text, JS, JSON, SVG and wasm go out gzip-compressed (level 9) to a request whose
 // Accept-Encoding allows it, with `Vary: Accept-Encoding`, as a deployment would serve them: the
 // banner-time bench throttles the network and must see the bytes a phone would get.
@@ -100,6 +107,9 @@ const MAX_BODY_BYTES = 64 * 1024;
  * @param {string[]} [options.origins]  more origins whose pages may POST, besides the server's
  *   own (http://127.0.0.1:<port> and http://localhost:<port>), e.g. the public origin of a
  *   proxy in front of it.
+ * @param {string|(() => string)} [options.receiptsService]  the base URL of a receipts service
+ *   (`mohprompt-privacy serve`) that receipts are forwarded to, or a function giving it at each
+ *   request (a test starts the service once it knows this server's port).
  * @returns {Promise<{url: string, close: () => Promise<void>, registerFile: string,
  *   certificateFile: string, receiptsFile: string, origins: string[],
  *   seal: {kid: string, publicKey: string, recipientKey: CryptoKeyPair}}>}
@@ -107,7 +117,7 @@ const MAX_BODY_BYTES = 64 * 1024;
  *   65-byte point) and the @hpke/core key pair, for tests that open values themselves.
  *   Rejects when pkg/ is not built: the leak scan is the module's own.
  */
-export async function startServer({ port = 8080, dataDir, extraRoots, policyFile = POLICY_FILE, origins = [] } = {}) {
+export async function startServer({ port = 8080, dataDir, extraRoots, policyFile = POLICY_FILE, origins = [], receiptsService } = {}) {
   const scan = await loadScanner();
   const dir = dataDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'mohprompt-demo-')));
   await fsp.mkdir(dir, { recursive: true });
@@ -121,7 +131,9 @@ export async function startServer({ port = 8080, dataDir, extraRoots, policyFile
   const jsonLinesEndpoints = {
     '/api/register': { file: registerFile, status: 200, form: 'register' },
     '/api/certificate': { file: certificateFile, status: 200, form: 'certificate' },
-    '/api/consent-receipts': { file: receiptsFile, status: 204, receipts: await receiptLedger(receiptsFile) },
+    '/api/consent-receipts': receiptsService
+      ? { forward: typeof receiptsService === 'function' ? receiptsService : () => receiptsService }
+      : { file: receiptsFile, status: 204, receipts: await receiptLedger(receiptsFile) },
   };
   // Filled in once the port is known.
   const receiver = { origins: new Set(), scan, recipient, policyFile };
@@ -213,6 +225,7 @@ async function handle(req, res, routes, jsonLinesEndpoints, receiver, publishPol
   const endpoint = jsonLinesEndpoints[pathname];
   if (endpoint) {
     if (req.method !== 'POST') return send(res, 405, 'Method Not Allowed', { Allow: 'POST' });
+    if (endpoint.forward) return forwardReceipt(req, res, endpoint.forward());
     return receive(req, res, endpoint, receiver);
   }
 
@@ -388,6 +401,46 @@ async function receive(req, res, { file, status, form, receipts }, receiver) {
   return sendJson(res, status, { ok: true });
 }
 
+/**
+ * Forwards a receipt's POST to the receipts service and its answer back. Only the headers the
+ * service reads go along; the body is streamed, unread.
+ */
+function forwardReceipt(req, res, serviceUrl) {
+  return new Promise((resolve) => {
+    const headers = {};
+    for (const name of ['origin', 'content-type', 'content-length']) {
+      if (req.headers[name] !== undefined) headers[name] = req.headers[name];
+    }
+    const upstream = http.request(new URL('/consent-receipts', serviceUrl), { method: 'POST', headers }, (answer) => {
+      const chunks = [];
+      answer.on('data', (chunk) => chunks.push(chunk));
+      answer.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const out = { ...securityHeaders(), 'Cache-Control': 'no-store', 'Content-Length': body.length };
+        for (const name of ['content-type', 'retry-after']) {
+          if (answer.headers[name] !== undefined) out[name] = answer.headers[name];
+        }
+        res.writeHead(answer.statusCode ?? 502, out);
+        res.end(body);
+        resolve();
+      });
+      answer.on('error', () => {
+        res.destroy();
+        resolve();
+      });
+    });
+    upstream.on('error', () => {
+      req.resume();
+      if (!res.headersSent) {
+        res.setHeader('Retry-After', '5');
+        refuse(res, 503, 'receipts_service_unreachable', 'The receipts service cannot be reached; nothing was stored. Send it again later.');
+      }
+      resolve();
+    });
+    req.pipe(upstream);
+  });
+}
+
 /** A refusal of a POST: `{ error, message, …extra }` as JSON; never a value from the body. */
 function refuse(res, status, error, message, extra = {}) {
   return sendJson(res, status, { error, message, ...extra });
@@ -467,7 +520,11 @@ if (isMain()) {
   const port = Number.parseInt(process.env.PORT ?? '8080', 10);
   let server;
   try {
-    server = await startServer({ port, dataDir: process.env.DATA_DIR || undefined });
+    server = await startServer({
+      port,
+      dataDir: process.env.DATA_DIR || undefined,
+      receiptsService: process.env.RECEIPTS_SERVICE || undefined,
+    });
   } catch (err) {
     console.error(`The demo server did not start: ${err.message}`);
     process.exit(1);
@@ -479,7 +536,11 @@ if (isMain()) {
   console.log(`LINE LIFF mini-app page: ${server.url}/liff/ (?mock=1 without LINE)`);
   console.log(`form submissions (JSON lines): ${server.registerFile}`);
   console.log(`certificate requests (JSON lines): ${server.certificateFile}`);
-  console.log(`consent receipts (JSON lines): ${server.receiptsFile}`);
+  if (process.env.RECEIPTS_SERVICE) {
+    console.log(`consent receipts: forwarded to the receipts service at ${process.env.RECEIPTS_SERVICE}`);
+  } else {
+    console.log(`consent receipts (JSON lines): ${server.receiptsFile}`);
+  }
   console.log(`sealed fields open with key ${server.seal.kid} (new at every start; private key in memory only)`);
   console.log('Ctrl+C to stop.');
   let stopping = false;

@@ -3,6 +3,7 @@
 //! `banner.rs` draws them; the session decides what a click records.
 
 use super::decide::decide;
+use super::history;
 use super::state::Shared;
 use crate::consent::Choice;
 use crate::page::banner;
@@ -38,6 +39,7 @@ pub fn open_preferences(shared: &Shared, opener: Option<Element>) {
         existing.remove();
     }
     let dialog = banner::dialog(&inner.view());
+    history::add_section(&dialog, inner.lang);
     inner.mark_layout(&dialog);
     if let Some(body) = dom::document().body() {
         let _ = body.append_child(&dialog);
@@ -126,6 +128,7 @@ pub fn on_click(shared: &Shared, event: &Event, target: &Element) {
         ("reject-all", true) => save_preferences(shared, Some(false)),
         ("save", true) => save_preferences(shared, None),
         ("close", true) => close_preferences(shared),
+        (history::ACTION, true) => history::download(shared),
         ("accept-all" | "reject-all", false) => {
             let choice = if action == "accept-all" {
                 Choice::Granted

@@ -13,6 +13,7 @@ mod delivery;
 mod dialog;
 mod events;
 mod form;
+mod history;
 mod listener;
 mod options;
 mod receipts;

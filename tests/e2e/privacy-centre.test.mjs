@@ -2,6 +2,7 @@
 // without a banner, and withdrawal is as easy as giving and actually removes what was set.
 
 import assert from 'node:assert/strict';
+import fsp from 'node:fs/promises';
 import { test } from 'node:test';
 import { useDemo, SEL, STATS_SCRIPT, COLLECT } from './harness.mjs';
 
@@ -100,3 +101,36 @@ test('withdrawing statistics deletes its cookies, says a reload completes it and
   assert.equal(await s.prefsRuns(), 1);
   assert.equal(await s.cookie('_demo_stats'), undefined);
 });
+
+// "Download my consent history": the receipts kept on this device as a JSON file named in the
+// page's language, made in the browser: no request leaves the page for it.
+for (const [lang, query, name, label] of [
+  ['th', '/', /^ประวัติความยินยอม-\d{4}-\d{2}-\d{2}\.json$/, 'ดาวน์โหลดประวัติความยินยอม'],
+  ['en', '/?lang=en', /^consent-history-\d{4}-\d{2}-\d{2}\.json$/, 'Download my consent history'],
+]) {
+  test(`the privacy centre downloads the consent history kept on the device, with no request (${lang})`, async (t) => {
+    const s = await demo.session(t);
+    await s.goto(query);
+    await s.page.click(SEL.bannerAction('reject-all'));
+    await s.waitForBannerGone();
+    await s.page.evaluate(() => window.privacy.set('news', true));
+    await s.page.waitForFunction(() => window.privacy.receipts().length === 2);
+    const kept = await s.page.evaluate(() => window.privacy.receipts());
+    await s.settle();
+
+    await s.page.click(SEL.openLink);
+    await s.waitForDialogOpen();
+    const button = s.page.getByRole('button', { name: label, exact: true });
+    assert.equal(await button.count(), 1, `no "${label}" button in the privacy centre`);
+    const mark = s.requests.length;
+    const [download] = await Promise.all([s.page.waitForEvent('download'), button.click()]);
+    assert.match(download.suggestedFilename(), name);
+    const file = await download.path();
+    const saved = JSON.parse(await fsp.readFile(file, 'utf8'));
+    assert.deepEqual(saved, kept, 'the file holds the receipts kept on the device, oldest first');
+    await s.settle();
+    const sent = s.requests.slice(mark).filter((r) => !r.url.startsWith('blob:'));
+    assert.deepEqual(sent.map((r) => r.path), [], 'the download made a request');
+    assert.equal(await s.page.locator(SEL.dialog).evaluate((d) => d.open), true, 'the dialog closed');
+  });
+}

@@ -9,6 +9,9 @@
 //!   its suite; the older ones stay until the operator removes them, so the
 //!   backend can still tell whose values it holds). Only the `keys` array of
 //!   the file is rewritten, and the result must load as the browser loads it.
+//! - `keys remove POLICY.json --kid KID` takes that entry out of `keys`, the
+//!   same way; it refuses to remove the last one (a policy that seals needs
+//!   a key, and a backend whose values name no listed key cannot tell them).
 
 use crate::failure::{Failure, read_text};
 use crate::sealed::Kem;
@@ -30,6 +33,8 @@ pub enum Command {
     New(NewArgs),
     /// Put a public key entry (what `keys new` prints) first in a policy's `keys`.
     Add(AddArgs),
+    /// Take a key entry out of a policy's `keys` (never the last one).
+    Remove(RemoveArgs),
 }
 
 /// `keys new`'s arguments.
@@ -52,6 +57,16 @@ pub struct AddArgs {
     public: PathBuf,
 }
 
+/// `keys remove`'s arguments.
+#[derive(Debug, Parser)]
+pub struct RemoveArgs {
+    /// The policy file, rewritten in place.
+    policy: PathBuf,
+    /// The key id of the entry to remove.
+    #[arg(long)]
+    kid: String,
+}
+
 /// A policy `keys` entry.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,6 +84,7 @@ pub fn run(command: &Command) -> Result<(), Failure> {
     match command {
         Command::New(args) => new(args),
         Command::Add(args) => add(args),
+        Command::Remove(args) => remove(args),
     }
 }
 
@@ -186,9 +202,63 @@ fn add(args: &AddArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+fn remove(args: &RemoveArgs) -> Result<(), Failure> {
+    let text = read_text(&args.policy)?;
+    if let Err(e) = Policy::from_json(&text) {
+        return Err(Failure::CannotRun(format!(
+            "{}: not a valid policy, fix it first ({e})",
+            args.policy.display()
+        )));
+    }
+    let listed = policy_keys(&text);
+    if !listed.iter().any(|k| k.kid == args.kid) {
+        return Err(Failure::CannotRun(format!(
+            "{}: no key with kid \"{}\" is listed",
+            args.policy.display(),
+            args.kid
+        )));
+    }
+    if listed.len() == 1 {
+        return Err(Failure::CannotRun(format!(
+            "{}: \"{}\" is the only key; add its successor first (keys add), then remove it",
+            args.policy.display(),
+            args.kid
+        )));
+    }
+    let updated = with_keys(&text, |keys| {
+        keys.retain(|k| k.get("kid").and_then(serde_json::Value::as_str) != Some(&args.kid));
+        Ok(())
+    })
+    .map_err(|why| Failure::CannotRun(format!("{}: {why}", args.policy.display())))?;
+    let policy = Policy::from_json(&updated)
+        .map_err(|e| Failure::file(&args.policy, "the policy does not load without this key", e))?;
+    replace_file(&args.policy, updated.as_bytes())?;
+    let seals = policy.seal_key.as_ref().map(|k| k.kid.as_str());
+    eprintln!(
+        "{}: \"{}\" removed, {} keys left; the browser seals to {}",
+        args.policy.display(),
+        args.kid,
+        listed.len() - 1,
+        seals.map_or(String::from("no key"), |kid| format!("\"{kid}\""))
+    );
+    Ok(())
+}
+
 /// `text` with `entry` first in its top-level `keys` array (made when
 /// missing). The rest of the document is kept byte for byte.
 fn with_key_first(text: &str, entry: &KeyEntry) -> Result<String, String> {
+    with_keys(text, |keys| {
+        keys.insert(0, serde_json::to_value(entry).map_err(|e| e.to_string())?);
+        Ok(())
+    })
+}
+
+/// `text` with its top-level `keys` array (made when missing) changed by
+/// `edit`. The rest of the document is kept byte for byte.
+fn with_keys(
+    text: &str,
+    edit: impl FnOnce(&mut Vec<serde_json::Value>) -> Result<(), String>,
+) -> Result<String, String> {
     #[derive(Deserialize)]
     struct Top<'a> {
         #[serde(borrow, default)]
@@ -199,7 +269,7 @@ fn with_key_first(text: &str, entry: &KeyEntry) -> Result<String, String> {
         Some(raw) => serde_json::from_str(raw.get()).map_err(|e| e.to_string())?,
         None => Vec::new(),
     };
-    keys.insert(0, serde_json::to_value(entry).map_err(|e| e.to_string())?);
+    edit(&mut keys)?;
     // The array as the file's other arrays of objects are written: two
     // spaces a level, below a top-level key.
     let array = serde_json::to_string_pretty(&keys)

@@ -8,7 +8,9 @@
 //! - [`open`]: opens `hpke1.<kid>.<enc>.<ct>` sealed values with the RustCrypto
 //!   `hpke` crate, a second implementation beside the browser's WebCrypto one;
 //! - [`scan`]: the browser's leak scan over a text or JSON-lines file;
-//! - [`sealed`]: the sealed-value format and HPKE's open, which `open` uses.
+//! - [`sealed`]: the sealed-value format and HPKE's open, which `open` uses;
+//! - with the `serve` feature, [`serve`]: the receipts service (axum, sqlx on
+//!   SQLite or PostgreSQL), and [`receipts`]: retention of its store.
 //!
 //! Exit codes, as grep has them: 0 all good, 1 the input was judged and
 //! found wanting (a policy problem, a finding, a value refused), 2 the
@@ -19,8 +21,12 @@ mod check;
 mod failure;
 mod keys;
 mod open;
+#[cfg(feature = "serve")]
+mod receipts;
 mod scan;
 mod sealed;
+#[cfg(feature = "serve")]
+mod serve;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -44,6 +50,13 @@ enum Command {
     Open(open::Args),
     /// Find national IDs, phones, passports and e-mails in a text or JSON-lines file (exit 1 when any).
     Scan(scan::Args),
+    /// Run the receipts service: POST /consent-receipts, and the office's /subjects endpoints.
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
+    /// The receipts service's store: retention.
+    #[cfg(feature = "serve")]
+    #[command(subcommand)]
+    Receipts(receipts::Command),
 }
 
 /// How a command reports: for people, or one JSON document for CI.
@@ -63,6 +76,10 @@ fn main() -> ExitCode {
         Command::Keys(command) => keys::run(&command),
         Command::Open(args) => open::run(&args),
         Command::Scan(args) => scan::run(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args),
+        #[cfg(feature = "serve")]
+        Command::Receipts(command) => receipts::run(&command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
