@@ -48,8 +48,13 @@ node_modules/.bin/esbuild pkg/mohprompt_privacy_full.js --bundle --format=esm --
 # The glues are read by browsers, not people: minify them (export names and
 # the wasm import names are kept), then give the wasm's imports and exports
 # short names in both the wasm and its glue.
+# The functions they define are called, never constructed and never bound to
+# `this` (wasm-bindgen's import shims, the classes' methods), so they may be
+# written as arrows and method shorthand (terser's unsafe_arrows and
+# unsafe_methods), which browsers of ES2020 read.
+terse=(--module --ecma 2020 --compress passes=2,unsafe_arrows=true,unsafe_methods=true --mangle)
 for js in pkg/mohprompt_privacy_banner.js pkg/mohprompt_privacy_full.js; do
-  node_modules/.bin/terser "$js" --module --compress passes=2 --mangle -o "$js"
+  node_modules/.bin/terser "$js" "${terse[@]}" -o "$js"
 done
 node scripts/minify-names.mjs pkg/mohprompt_privacy_banner_bg.wasm pkg/mohprompt_privacy_banner.js
 node scripts/minify-names.mjs pkg/mohprompt_privacy_bg.wasm pkg/mohprompt_privacy_full.js
@@ -69,17 +74,15 @@ for target in browser node; do
   node_modules/.bin/esbuild pkg/entry.js --bundle --format=esm --log-level=warning \
     --external:./mohprompt_privacy_full.js --outfile="$out"
   # Minified again as one script (export names kept; the .d.ts describes them).
-  node_modules/.bin/terser "$out" --module --compress passes=2 --mangle -o "$out"
+  node_modules/.bin/terser "$out" "${terse[@]}" -o "$out"
 done
 rm -r pkg/entry.js pkg/full-glue.js pkg/mohprompt_privacy_banner.js pkg/snippets
-# Nearly every function of the two browser scripts runs as soon as its module does
-# (the imports the wasm calls at start, the hand-over): V8's explicit compile hint
-# has Chromium compile them all while the script streams in, off the main thread,
-# rather than one by one on it at their first call. Other engines read a comment.
-for js in pkg/mohprompt_privacy.js pkg/mohprompt_privacy_full.js; do
-  { echo '//# allFunctionsCalledOnLoad'; cat "$js"; } > "$js.hinted"
-  mv "$js.hinted" "$js"
-done
+# Nearly every function of the banner's script runs as soon as its module does
+# (the imports the wasm calls at start): V8's explicit compile hint has Chromium
+# compile them all at once while the script loads, rather than one by one on the
+# main thread at their first call. Other engines read a comment.
+{ echo '//# allFunctionsCalledOnLoad'; cat pkg/mohprompt_privacy.js; } > pkg/hinted.js
+mv pkg/hinted.js pkg/mohprompt_privacy.js
 node scripts/entry-types.mjs pkg/mohprompt_privacy_full.d.ts src/entry/mohprompt_privacy.d.ts \
   > pkg/mohprompt_privacy.d.ts
 rm pkg/mohprompt_privacy_full.d.ts

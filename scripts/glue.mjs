@@ -14,6 +14,7 @@
 // wasm-bindgen that writes its glue differently is noticed here, not by a
 // person calling the module before init.
 //
+// - wasm-bindgen's warnings about its older call forms go (the forms still work).
 // - With a third argument, the glue looks for its wasm under that name: the
 //   full module's wasm keeps the name it had before there were two.
 //
@@ -46,6 +47,10 @@ let wasmModule, wasmInstance, wasm = __wbg_not_ready;`;
 edit(glue, [
   ['let wasmModule, wasmInstance, wasm;', notReady],
   ['if (wasm !== undefined) return wasm;', 'if (wasm !== __wbg_not_ready) return wasm;', 2],
+  // The entry passes one object; a caller of initSync with bare bytes is still served, without
+  // the warning's hundred bytes in a script every page loads.
+  ["console.warn('using deprecated parameters for `initSync()`; pass a single object instead')", ''],
+  ["console.warn('using deprecated parameters for the initialization function; pass a single object instead')", ''],
 ]);
 if (wasmName) {
   const generated = `${path.basename(glue, '.js')}_bg.wasm`;

@@ -44,7 +44,9 @@ for (const [oldName, newName] of mapping.exports) {
 }
 
 for (const { name } of WebAssembly.Module.imports(module)) {
-  const key = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}:function\\(`);
+  // A key of the import object: `name:function(…)`, or as terser may write it, `name(…){`,
+  // `name:(…)=>` or `name:arg=>`.
+  const key = new RegExp(`(?<=[{,])${name.replace(/\$/g, '\\$')}(?::function\\(|\\([\\w$,]*\\)\\{|:\\([\\w$,]*\\)=>|:[\\w$]+=>)`);
   if (!key.test(js)) throw new Error(`the glue defines no import ${name}`);
 }
 for (const [, oldName] of mapping.imports) {
